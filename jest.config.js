@@ -1,0 +1,18 @@
+// One jest run covers unit specs (next to the code) and e2e specs (test/), all
+// against the real PostgreSQL and Redis that scripts/test.sh provides.
+const paths = {
+  '^@hookline/(.*)$': '<rootDir>/libs/$1/src',
+};
+
+module.exports = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: '(apps|libs|test|prisma)/.*\\.(spec|e2e-spec)\\.ts$',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }],
+  },
+  moduleNameMapper: paths,
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  testTimeout: 30000,
+};

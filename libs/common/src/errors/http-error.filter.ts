@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { DomainError, OAuthError, TooManyRequests } from './domain-errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: { field: string; message: string }[];
+}
+
+/** Errors thrown by body-parser before any controller runs. */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/**
+ * The single mapping from errors to HTTP answers (SPEC §6). Anything unexpected
+ * becomes a 500 that reveals no internals; the stack goes to the log only.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+
+    if (exception instanceof OAuthError) {
+      // RFC 6749 §5.2 body; invalid_client via Basic also carries WWW-Authenticate.
+      if (exception.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="hookline"');
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(exception.status).json({ error: exception.error, error_description: exception.description });
+      return;
+    }
+
+    const body = this.toBody(exception);
+    if (exception instanceof TooManyRequests) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (body.statusCode === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return make(exception.status, exception.message, exception.details);
+    }
+    const bp = exception as BodyParserError;
+    if (bp && typeof bp === 'object' && typeof bp.type === 'string') {
+      if (bp.type === 'entity.too.large') {
+        return make(413, `Request body exceeds the limit of ${bp.limit} bytes`);
+      }
+      if (bp.type === 'entity.parse.failed') {
+        return make(400, 'Request body is not valid JSON', [{ field: 'body', message: 'must be valid JSON' }]);
+      }
+      if (bp.type === 'encoding.unsupported' || bp.type === 'charset.unsupported') {
+        return make(415, 'Unsupported request encoding');
+      }
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const resp = exception.getResponse();
+      const message = typeof resp === 'string' ? resp : ((resp as { message?: unknown }).message ?? exception.message);
+      return make(status, Array.isArray(message) ? message.join('; ') : String(message));
+    }
+    this.logger.error(`Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
+    return make(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+}
+
+function make(statusCode: number, message: string, details?: ErrorBody['details']): ErrorBody {
+  const body: ErrorBody = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+  if (details?.length) body.details = details;
+  return body;
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The whole of Hookline's settings (SPEC §9), validated once at start. */
+export interface HooklineConfig {
+  nodeEnv: 'production' | 'development' | 'test';
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  encryptionKey: Buffer;
+  tokenSecret: Buffer;
+  tokenTtlSeconds: number;
+  allowedTargetCidrs: string[];
+  retryScheduleMs: number[];
+  requestTimeoutMs: number;
+  workerConcurrency: number;
+  rateLimitPerMinute: number;
+  maxBodyBytes: number;
+  smtpUrl: string | null;
+  smtpFrom: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_RETRY_SCHEDULE = '5000,300000,1800000,7200000,18000000,36000000,36000000';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parses the environment into a typed config, collecting every problem so the
+ * operator sees them all at once. Throws ConfigError naming each bad setting.
+ */
+export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): HooklineConfig {
+  const problems: string[] = [];
+  const nodeEnv = (env.NODE_ENV ?? 'production') as HooklineConfig['nodeEnv'];
+  if (!['production', 'development', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be production, development or test (got "${env.NODE_ENV}")`);
+  }
+
+  const url = (name: string, protocols: string[]): string => {
+    const raw = env[name];
+    if (!raw) {
+      problems.push(`${name} is required`);
+      return '';
+    }
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (!/^\d+$/.test(raw.trim())) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return def;
+    }
+    const n = Number(raw);
+    if (n < min || n > max) problems.push(`${name} must be between ${min} and ${max} (got ${n})`);
+    return n;
+  };
+
+  // Keys: required in production; generated once and kept in a git-ignored file
+  // for local development and tests, so restarts keep decrypting stored secrets.
+  const devKeys = nodeEnv !== 'production' && opts.devKeysFile ? loadOrCreateDevKeys(opts.devKeysFile) : undefined;
+  const key = (name: 'HOOKLINE_ENCRYPTION_KEY' | 'HOOKLINE_TOKEN_SECRET'): Buffer => {
+    const raw = env[name] ?? devKeys?.[name];
+    if (!raw) {
+      problems.push(`${name} is required (32 random bytes in base64: openssl rand -base64 32)`);
+      return Buffer.alloc(32);
+    }
+    const buf = Buffer.from(raw, 'base64');
+    if (buf.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(raw.trim())) {
+      problems.push(`${name} must be 32 bytes in base64 (openssl rand -base64 32)`);
+      return Buffer.alloc(32);
+    }
+    return buf;
+  };
+
+  const cidrs = (env.HOOKLINE_ALLOWED_TARGET_CIDRS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const c of cidrs) {
+    if (!isCidr(c)) problems.push(`HOOKLINE_ALLOWED_TARGET_CIDRS has an invalid CIDR "${c}"`);
+  }
+
+  const scheduleRaw = env.HOOKLINE_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE;
+  const retryScheduleMs = scheduleRaw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
+  if (retryScheduleMs.some((n) => !Number.isInteger(n) || n < 0)) {
+    problems.push(`HOOKLINE_RETRY_SCHEDULE must be comma-separated non-negative integers (ms) (got "${scheduleRaw}")`);
+  }
+
+  const smtpUrl = env.SMTP_URL ? url('SMTP_URL', ['smtp:', 'smtps:']) : null;
+  const logLevel = (env.LOG_LEVEL ?? 'info') as HooklineConfig['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn or error`);
+
+  const config: HooklineConfig = {
+    nodeEnv,
+    databaseUrl: url('DATABASE_URL', ['postgresql:', 'postgres:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    port: int('PORT', 3000, 0, 65535),
+    encryptionKey: key('HOOKLINE_ENCRYPTION_KEY'),
+    tokenSecret: key('HOOKLINE_TOKEN_SECRET'),
+    tokenTtlSeconds: int('HOOKLINE_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    allowedTargetCidrs: cidrs,
+    retryScheduleMs,
+    requestTimeoutMs: int('HOOKLINE_REQUEST_TIMEOUT_MS', 15000, 100, 300000),
+    workerConcurrency: int('HOOKLINE_WORKER_CONCURRENCY', 50, 1, 1000),
+    rateLimitPerMinute: int('HOOKLINE_RATE_LIMIT_PER_MINUTE', 10000, 1, 10_000_000),
+    maxBodyBytes: int('HOOKLINE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    smtpUrl,
+    smtpFrom: env.SMTP_FROM ?? 'Hookline <hookline@localhost>',
+    logLevel,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+function isCidr(value: string): boolean {
+  const [addr, bits, ...rest] = value.split('/');
+  if (rest.length || bits === undefined || !/^\d+$/.test(bits)) return false;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && Number(bits) <= 32;
+  return addr.includes(':') && Number(bits) <= 128 && /^[0-9a-fA-F:.]+$/.test(addr);
+}
+
+type DevKeys = Record<'HOOKLINE_ENCRYPTION_KEY' | 'HOOKLINE_TOKEN_SECRET', string>;
+
+function loadOrCreateDevKeys(file: string): DevKeys {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevKeys;
+  const keys: DevKeys = {
+    HOOKLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    HOOKLINE_TOKEN_SECRET: randomBytes(32).toString('base64'),
+  };
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+  return keys;
+}

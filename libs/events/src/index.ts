@@ -1,0 +1,3 @@
+export * from './catalog.types';
+export * from './catalog';
+export * from './sample-event';

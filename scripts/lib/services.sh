@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Local PostgreSQL and Redis for development and tests, without Docker.
+#
+# Sourced by scripts/start-local.sh and scripts/test.sh. Everything lives in a
+# data folder chosen by the caller and listens on 127.0.0.1 on ports the caller
+# passes (normally free ports picked at run time), so nothing collides with a
+# system PostgreSQL/Redis or another checkout.
+
+hl_log() { printf '\033[1;34m[hookline]\033[0m %s\n' "$*" >&2; }
+hl_die() { printf '\033[1;31m[hookline]\033[0m %s\n' "$*" >&2; exit 1; }
+
+# A TCP port nobody listens on right now (the kernel picks it).
+hl_free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+hl_port_busy() {
+  node -e "const c=require('net').connect($1,'127.0.0.1');c.on('connect',()=>process.exit(0));c.on('error',()=>process.exit(1))"
+}
+
+hl_pg_bindir() {
+  if [ -n "${HOOKLINE_PG_BINDIR:-}" ]; then echo "$HOOKLINE_PG_BINDIR"; return; fi
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -n "$d" ] && [ -x "$d/initdb" ]; then echo "$d"; return; fi
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then pg_config --bindir; return; fi
+  if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return; fi
+  hl_die "PostgreSQL server binaries (initdb, pg_ctl) not found. Install PostgreSQL 15+ (apt-get install -y postgresql) or set DATABASE_URL."
+}
+
+# PostgreSQL refuses to run as root: as root we run its tools as the 'postgres' user.
+hl_as_pg() {
+  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The data folder must be reachable by the postgres user. A project inside a
+# private folder (mktemp -d is 0700) is not, so fall back to a folder of our own
+# under /var/tmp keyed by the requested path.
+hl_pg_datadir() {
+  local wanted="$1"
+  mkdir -p "$wanted"
+  if [ "$(id -u)" = "0" ]; then
+    chown postgres: "$wanted"
+    chmod 700 "$wanted"
+    if ! runuser -u postgres -- test -w "$wanted" 2>/dev/null; then
+      local alt="/var/tmp/hookline-pg-$(printf '%s' "$wanted" | sha1sum | cut -c1-12)"
+      mkdir -p "$alt" && chown postgres: "$alt" && chmod 700 "$alt"
+      hl_log "postgres cannot reach $wanted (private parent folder); using $alt"
+      echo "$alt"; return
+    fi
+  fi
+  echo "$wanted"
+}
+
+# hl_pg_start DATA_DIR PORT [fast]  -> exports HL_PG_DATA, prints nothing
+hl_pg_start() {
+  local data port fast bindir
+  data=$(hl_pg_datadir "$1"); port="$2"; fast="${3:-}"
+  bindir=$(hl_pg_bindir)
+  if [ ! -f "$data/PG_VERSION" ]; then
+    hl_log "initialising PostgreSQL in $data"
+    hl_as_pg "$bindir/initdb" -D "$data" -U hookline --auth=trust -E UTF8 --locale=C.UTF-8 >"$data.initdb.log" 2>&1 \
+      || hl_as_pg "$bindir/initdb" -D "$data" -U hookline --auth=trust -E UTF8 --no-locale >"$data.initdb.log" 2>&1 \
+      || { cat "$data.initdb.log" >&2; hl_die "initdb failed"; }
+  fi
+  local opts="-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200"
+  if [ "$fast" = "fast" ]; then
+    # Throwaway test cluster: durability is not the point, speed is.
+    opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  hl_log "starting PostgreSQL on 127.0.0.1:$port"
+  hl_as_pg "$bindir/pg_ctl" -D "$data" -o "$opts" -l "$data/server.log" -w -t 60 start >/dev/null \
+    || { tail -20 "$data/server.log" >&2; hl_die "PostgreSQL did not start"; }
+  if ! "$bindir/psql" -h 127.0.0.1 -p "$port" -U hookline -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='hookline'" | grep -q 1; then
+    "$bindir/createdb" -h 127.0.0.1 -p "$port" -U hookline hookline
+  fi
+  HL_PG_DATA="$data"
+  export HL_PG_DATA
+}
+
+hl_pg_stop() {
+  local data="$1" bindir
+  [ -f "$data/postmaster.pid" ] || return 0
+  bindir=$(hl_pg_bindir)
+  hl_as_pg "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+hl_redis_ensure() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  hl_log "redis-server not found; installing Debian's redis-server package"
+  local sudo=""
+  [ "$(id -u)" = "0" ] || sudo="sudo"
+  command -v apt-get >/dev/null 2>&1 || hl_die "redis-server is missing and apt-get is not available: install Redis 6.2+ or set REDIS_URL"
+  # Do not let the package start a system-wide Redis on 6379: we run our own.
+  $sudo env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get update -qq >/dev/null \
+    && $sudo env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq redis-server >/dev/null \
+    || hl_die "could not install redis-server; install Redis or set REDIS_URL"
+}
+
+# hl_redis_start DIR PORT
+hl_redis_start() {
+  local dir="$1" port="$2"
+  hl_redis_ensure
+  mkdir -p "$dir"
+  hl_log "starting Redis on 127.0.0.1:$port"
+  # Same settings as docker-compose: AOF persistence and noeviction, because a
+  # queue that silently drops keys under memory pressure loses work.
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+    --appendonly yes --maxmemory-policy noeviction --save "" >/dev/null \
+    || hl_die "Redis did not start"
+  local i
+  for i in $(seq 1 100); do
+    redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG && return 0
+    sleep 0.1
+  done
+  tail -20 "$dir/redis.log" >&2
+  hl_die "Redis did not answer on port $port"
+}
+
+hl_redis_stop() {
+  local dir="$1" port="$2"
+  redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  if [ -f "$dir/redis.pid" ]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
+}

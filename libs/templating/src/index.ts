@@ -1,0 +1,6 @@
+export * from './template-error';
+export * from './translate';
+export * from './escaping';
+export * from './template-engine';
+export * from './placeholders';
+export * from './render-context';

@@ -152,3 +152,16 @@ function loadOrCreateDevKeys(file: string): DevKeys {
   writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return keys;
 }
+
+/** Only DATABASE_URL, for commands that need nothing else (bootstrap). */
+export function databaseUrlFrom(env: Env): string {
+  const raw = env.DATABASE_URL;
+  if (!raw) throw new ConfigError(['DATABASE_URL is required']);
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:') throw new Error();
+  } catch {
+    throw new ConfigError(['DATABASE_URL must be a postgresql:// URL']);
+  }
+  return raw;
+}

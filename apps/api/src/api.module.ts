@@ -1,0 +1,30 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ConfigModule } from '@hookline/config';
+import { CryptoModule, HttpErrorFilter } from '@hookline/common';
+import { DbModule } from '@hookline/db';
+import { RedisModule } from '@hookline/queue';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { RateLimitGuard } from './auth/rate-limit.guard';
+import { RequestLogMiddleware } from './common/request-log.middleware';
+import { HealthModule } from './health/health.module';
+import { OrgScopeGuard } from './organizations/org-scope.guard';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+@Module({
+  imports: [ConfigModule, DbModule, RedisModule.forRole('api'), CryptoModule, AuthModule, OrganizationsModule, WebhooksModule, HealthModule],
+  providers: [
+    // Guards run in this order: who is calling, within budget, on which organization.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: OrgScopeGuard },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+  ],
+})
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(RequestLogMiddleware).forRoutes('*path');
+  }
+}

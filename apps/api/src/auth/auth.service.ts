@@ -1,0 +1,33 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OAuthError } from '@hookline/common';
+import { Permission, PrismaService } from '@hookline/db';
+import { secretMatches } from './credentials';
+import { TokenService } from './token.service';
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async issueToken(clientId: string, clientSecret: string, scope: string | undefined) {
+    const client = await this.prisma.apiClient.findUnique({ where: { id: clientId } });
+    if (!client || client.revokedAt || !secretMatches(clientSecret, client.secretHash)) {
+      this.logger.warn({ msg: 'token refused', clientId: clientId.slice(0, 64) });
+      throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
+    }
+    let permissions = client.permissions;
+    if (scope !== undefined && scope.trim() !== '') {
+      const requested = [...new Set(scope.trim().split(/\s+/))];
+      const unknown = requested.filter((s) => !client.permissions.includes(s as Permission));
+      if (unknown.length) throw new OAuthError(400, 'invalid_scope', `Scope not granted to this client: ${unknown.join(' ')}`);
+      permissions = requested as Permission[];
+    }
+    const accessToken = this.tokens.issue(client.id, client.organizationId, permissions);
+    this.logger.log({ msg: 'token issued', clientId: client.id, organizationId: client.organizationId });
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.tokens.ttlSeconds, scope: permissions.join(' ') };
+  }
+}

@@ -1,0 +1,34 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import { Permission } from '@hookline/db';
+
+/** Who is calling: the API client behind the bearer token. */
+export interface Principal {
+  clientId: string;
+  organizationId: number;
+  permissions: Permission[];
+}
+
+export interface AuthedRequest extends Request {
+  principal?: Principal;
+  /** The organization the call acts on: `orgId`, or the token's own. Set by OrgScopeGuard. */
+  targetOrgId?: number;
+}
+
+export const IS_PUBLIC = 'hookline:public';
+export const REQUIRED_PERMISSION = 'hookline:permission';
+
+/** No bearer token needed (token endpoint, health, docs). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The permission a route needs (SPEC §2); missing → 403. */
+export const RequirePermission = (permission: Permission) => SetMetadata(REQUIRED_PERMISSION, permission);
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  return ctx.switchToHttp().getRequest<AuthedRequest>().principal!;
+});
+
+/** The organization id the call acts on, already checked against the token's tree. */
+export const TargetOrg = createParamDecorator((_: unknown, ctx: ExecutionContext): number => {
+  return ctx.switchToHttp().getRequest<AuthedRequest>().targetOrgId!;
+});

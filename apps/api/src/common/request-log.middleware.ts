@@ -1,0 +1,25 @@
+import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Response } from 'express';
+import { AuthedRequest } from '../auth/principal';
+
+/** One structured line per request: no query string, headers or bodies (they may carry secrets). */
+@Injectable()
+export class RequestLogMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('HTTP');
+
+  use(req: AuthedRequest, res: Response, next: NextFunction) {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      this.logger.log({
+        msg: 'request',
+        method: req.method,
+        path: (req.originalUrl ?? req.url).split('?')[0],
+        status: res.statusCode,
+        durationMs: Number((process.hrtime.bigint() - start) / 1000n) / 1000,
+        organizationId: req.targetOrgId ?? req.principal?.organizationId,
+        clientId: req.principal?.clientId,
+      });
+    });
+    next();
+  }
+}

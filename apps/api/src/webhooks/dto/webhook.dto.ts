@@ -1,0 +1,210 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { TRIGGER_TYPES } from '@hookline/events';
+import { AuthType, ContentType, HttpMethod, WebhookStatus } from '@hookline/db';
+import { OrgQueryDto, PageQueryDto } from '../../common/pagination.dto';
+
+export const METHODS = Object.values(HttpMethod);
+export const CONTENT_TYPES = Object.values(ContentType);
+export const AUTH_TYPES = Object.values(AuthType);
+export const STATUSES = Object.values(WebhookStatus);
+
+export class OAuth2ConfigDto {
+  @ApiProperty({ example: 'https://auth.example.com/oauth2/token' })
+  @IsString()
+  @Length(1, 1024)
+  tokenUrl: string;
+
+  @ApiProperty()
+  @IsString()
+  @Length(1, 512)
+  clientId: string;
+
+  @ApiPropertyOptional({ writeOnly: true, description: 'Write-only: stored encrypted, never returned. Omit on update to keep the stored one.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  clientSecret?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  scope?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  audience?: string;
+}
+
+export class BasicAuthDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 512)
+  username: string;
+
+  @ApiPropertyOptional({ writeOnly: true, description: 'Write-only. Omit on update to keep the stored one.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  password?: string;
+}
+
+export class HeaderDto {
+  @ApiProperty({ example: 'X-Tenant' })
+  @IsString()
+  @Length(1, 256)
+  name: string;
+
+  @ApiProperty({ example: '{device_custom_metadata.tenant}', description: 'Template' })
+  @IsString()
+  @MaxLength(4096)
+  value: string;
+}
+
+export class DataTriggerDto {
+  @ApiPropertyOptional({ description: 'DEVICE_DATASTREAM_UPDATE: the datastream to match' }) datastreamId?: number;
+  @ApiPropertyOptional({ description: 'DEVICE_LOG_EVENT: the event code to match' }) eventCode?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only events of this device' }) deviceId?: string;
+}
+
+export class CreateWebhookDto {
+  @ApiProperty({ minLength: 1, maxLength: 80, example: 'Device Status Notification' })
+  @IsString()
+  @Length(1, 80)
+  name: string;
+
+  @ApiProperty({ enum: TRIGGER_TYPES, example: 'DEVICE_ADDED' })
+  @IsString()
+  @IsIn(TRIGGER_TYPES as string[], { message: 'triggerType must be a trigger type of the event catalog (e.g. DEVICE_ADDED)' })
+  triggerType: string;
+
+  @ApiPropertyOptional({ type: DataTriggerDto, nullable: true, description: 'Required for DEVICE_DATASTREAM_UPDATE and DEVICE_LOG_EVENT, rejected otherwise' })
+  @IsOptional()
+  @IsObject()
+  dataTrigger?: Record<string, unknown> | null;
+
+  @ApiProperty({ maxLength: 1024, example: 'https://example.com/webhook/{device_id}', description: 'Template; absolute http/https' })
+  @IsString()
+  @Length(1, 1024)
+  url: string;
+
+  @ApiPropertyOptional({ enum: METHODS, default: 'POST' })
+  @IsOptional()
+  @IsIn(METHODS)
+  method?: HttpMethod;
+
+  @ApiPropertyOptional({ enum: CONTENT_TYPES, default: 'JSON' })
+  @IsOptional()
+  @IsIn(CONTENT_TYPES)
+  contentType?: ContentType;
+
+  @ApiPropertyOptional({ enum: AUTH_TYPES, default: 'NONE' })
+  @IsOptional()
+  @IsIn(AUTH_TYPES)
+  authType?: AuthType;
+
+  @ApiPropertyOptional({ type: OAuth2ConfigDto, nullable: true, description: 'Required iff authType is OAUTH2' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OAuth2ConfigDto)
+  oauth2?: OAuth2ConfigDto | null;
+
+  @ApiPropertyOptional({ type: BasicAuthDto, nullable: true, description: 'Required iff authType is BASIC' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BasicAuthDto)
+  basicAuth?: BasicAuthDto | null;
+
+  @ApiPropertyOptional({ type: [HeaderDto], maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => HeaderDto)
+  headers?: HeaderDto[];
+
+  @ApiPropertyOptional({ nullable: true, maxLength: 16384, example: '{"device_id": "{device_id}"}', description: 'Template; without it the event JSON is sent' })
+  @IsOptional()
+  @IsString()
+  bodyTemplate?: string | null;
+
+  @ApiPropertyOptional({ type: [Number], description: 'Users of the same organization told when the system disables the webhook' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  failureNotifyUserIds?: number[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  failureLimit?: number;
+
+  @ApiPropertyOptional({ enum: STATUSES, default: 'ENABLED', description: 'DISABLED_DUE_TO_ERRORS is set only by the system and ignored here' })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: WebhookStatus;
+}
+
+/** Partial update: omitted fields keep their value. */
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
+
+export class ListWebhooksQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: WebhookStatus;
+
+  @ApiPropertyOptional({ enum: TRIGGER_TYPES })
+  @IsOptional()
+  @IsIn(TRIGGER_TYPES as string[], { message: 'triggerType must be a trigger type of the event catalog' })
+  triggerType?: string;
+}
+
+export { OrgQueryDto };
+
+export class WebhookDto {
+  @ApiProperty() id: number;
+  @ApiProperty() organizationId: number;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: TRIGGER_TYPES }) triggerType: string;
+  @ApiProperty({ type: DataTriggerDto, nullable: true }) dataTrigger: Record<string, unknown> | null;
+  @ApiProperty() url: string;
+  @ApiProperty({ enum: METHODS }) method: HttpMethod;
+  @ApiProperty({ enum: CONTENT_TYPES }) contentType: ContentType;
+  @ApiProperty({ enum: AUTH_TYPES }) authType: AuthType;
+  @ApiProperty({ nullable: true, description: 'Without clientSecret' }) oauth2: { tokenUrl: string; clientId: string; scope: string | null; audience: string | null } | null;
+  @ApiProperty({ nullable: true, description: 'Without password' }) basicAuth: { username: string } | null;
+  @ApiProperty({ type: [HeaderDto] }) headers: HeaderDto[];
+  @ApiProperty({ nullable: true, type: String }) bodyTemplate: string | null;
+  @ApiProperty({ type: [Number] }) failureNotifyUserIds: number[];
+  @ApiProperty() failureLimit: number;
+  @ApiProperty({ enum: STATUSES }) status: WebhookStatus;
+  @ApiProperty({ readOnly: true }) consecutiveFailures: number;
+  @ApiProperty({ readOnly: true }) totalAttempts: number;
+  @ApiProperty({ description: 'ms since epoch' }) createdAt: number;
+  @ApiProperty({ description: 'ms since epoch' }) updatedAt: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'ms since epoch; null until the first attempt' }) lastTriggeredAt: number | null;
+  @ApiPropertyOptional({ example: 'whsec_…', description: 'Only in the response to create (and rotate-secret)' }) signingSecret?: string;
+}

@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { NotFound, ValidationFailed, WEBHOOK_NOT_FOUND } from '@hookline/common';
+import { RequirePermission, TargetOrg } from '../auth/principal';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { CreateWebhookDto, ListWebhooksQueryDto, OrgQueryDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
+import { WebhooksService } from './webhooks.service';
+
+/** `{id}` path parameter: not an integer → 400; beyond int4 cannot exist → 404. */
+function webhookId(raw: string): number {
+  if (!/^\d+$/.test(raw)) throw ValidationFailed.field('id', 'id must be a positive integer');
+  const id = Number(raw);
+  if (id < 1 || id > 2_147_483_647) throw new NotFound(WEBHOOK_NOT_FOUND);
+  return id;
+}
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@ApiExtraModels(WebhookDto)
+@Controller('api/v1/organization/webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Get()
+  @RequirePermission('WEBHOOKS_READ')
+  @ApiOperation({ summary: 'List webhooks, filtered by status and trigger type' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { items: { type: 'array', items: { $ref: getSchemaPath(WebhookDto) } }, page: { type: 'integer' }, size: { type: 'integer' }, total: { type: 'integer' } },
+    },
+  })
+  @ApiErrors(400)
+  list(@TargetOrg() orgId: number, @Query() q: ListWebhooksQueryDto) {
+    return this.webhooks.list(orgId, q);
+  }
+
+  @Post()
+  @RequirePermission('WEBHOOKS_WRITE')
+  @ApiOperation({ summary: 'Create a webhook; the response alone shows signingSecret' })
+  @ApiCreatedResponse({ type: WebhookDto })
+  @ApiErrors(400, 413)
+  create(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Body() dto: CreateWebhookDto) {
+    return this.webhooks.create(orgId, dto);
+  }
+
+  @Get(':id')
+  @RequirePermission('WEBHOOKS_READ')
+  @ApiOperation({ summary: 'Get a webhook' })
+  @ApiOkResponse({ type: WebhookDto })
+  @ApiErrors(400, 404)
+  get(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string) {
+    return this.webhooks.get(orgId, webhookId(id));
+  }
+
+  @Put(':id')
+  @RequirePermission('WEBHOOKS_WRITE')
+  @ApiOperation({ summary: 'Update a webhook; omitted fields keep their value' })
+  @ApiOkResponse({ type: WebhookDto })
+  @ApiErrors(400, 404, 413)
+  update(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string, @Body() dto: UpdateWebhookDto) {
+    return this.webhooks.update(orgId, webhookId(id), dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('WEBHOOKS_WRITE')
+  @ApiOperation({ summary: 'Delete a webhook' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 404)
+  async delete(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string) {
+    await this.webhooks.delete(orgId, webhookId(id));
+  }
+}

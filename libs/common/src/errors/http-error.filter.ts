@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, OAuthError, TooManyRequests } from './domain-errors';
@@ -58,6 +58,13 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (bp.type === 'encoding.unsupported' || bp.type === 'charset.unsupported') {
         return make(415, 'Unsupported request encoding');
       }
+    }
+    if (exception instanceof BadRequestException) {
+      // Nest turns body-parser's SyntaxError (and URIError of a badly encoded path) into this.
+      const message = exception.message;
+      return /JSON|token|Unexpected/i.test(message)
+        ? make(400, 'Request body is not valid JSON', [{ field: 'body', message: `must be valid JSON (${message})` }])
+        : make(400, 'Malformed request URL', [{ field: 'path', message }]);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -319,7 +319,7 @@ describe('Webhook definitions (SPEC §3)', () => {
   });
 
   it('never writes a secret, token or signing secret to the log', () => {
-    const logs = api.logText();
+    const logs = ApiHarness.allLogText();
     expect(logs.length).toBeGreaterThan(0);
     expect(logs).toContain('webhook created');
     for (const s of secrets) expect(logs).not.toContain(s);

@@ -18,6 +18,11 @@ export const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now()
  * Redis of the test run, with its log lines captured.
  */
 export class ApiHarness {
+  /**
+   * Every log line of every harness in this test file. Nest's Logger is process-wide
+   * (the last app created owns it), so checks that nothing secret is logged read this.
+   */
+  static readonly allLogs: string[] = [];
   readonly logs: string[] = [];
   app: INestApplication;
   readonly prisma = new PrismaClient({ adapter: pgAdapterFor(process.env.DATABASE_URL!, 2) });
@@ -30,7 +35,12 @@ export class ApiHarness {
       process.env[k] = v;
     }
     try {
-      h.app = await createApiApp({ logWrite: (line) => void h.logs.push(line) });
+      h.app = await createApiApp({
+        logWrite: (line) => {
+          h.logs.push(line);
+          ApiHarness.allLogs.push(line);
+        },
+      });
       await h.app.init();
     } finally {
       for (const [k, v] of Object.entries(saved)) {
@@ -67,8 +77,8 @@ export class ApiHarness {
     return { ...res.body, token: await this.token(res.body.clientId, res.body.clientSecret) };
   }
 
-  logText(): string {
-    return this.logs.join('');
+  static allLogText(): string {
+    return ApiHarness.allLogs.join('');
   }
 
   async close() {

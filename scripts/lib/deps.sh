@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs node_modules when missing or older than package-lock.json. `npm ci`
+# runs the project's postinstall (prisma generate) too.
+hl_ensure_deps() {
+  if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    hl_log "installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  elif [ ! -f generated/prisma/client.ts ] || [ prisma/schema.prisma -nt generated/prisma/client.ts ]; then
+    hl_log "generating the Prisma client"
+    npx --no-install prisma generate >/dev/null
+  fi
+}
+
+# Builds dist/ when any source is newer than the last build.
+hl_ensure_build() {
+  if [ ! -f dist/apps/api/main.js ] || [ -n "$(find apps libs prisma/schema.prisma package-lock.json -newer dist/apps/api/main.js -type f -print -quit 2>/dev/null)" ]; then
+    hl_log "building (npm run build)"
+    npm run -s build >&2
+  fi
+}
+
+# A Docker engine that answers (the client alone is not enough).
+hl_docker_engine() {
+  command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1
+}

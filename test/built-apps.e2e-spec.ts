@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { AppProcess, freePort, ROOT } from './support/processes';
+
+/**
+ * The operator contract of SPEC §9 on the built artifacts (npm run build runs
+ * before the suite in scripts/test.sh): bootstrap, start:api, start:worker, and
+ * settings validation at start.
+ */
+describe('built apps (dist/)', () => {
+  beforeAll(() => {
+    for (const app of ['api', 'worker', 'cli']) {
+      if (!existsSync(path.join(ROOT, 'dist', 'apps', app, 'main.js'))) throw new Error(`dist/apps/${app}/main.js missing: run npm run build`);
+    }
+  });
+
+  const key = () => randomBytes(32).toString('base64');
+  const env = (over: Record<string, string | undefined> = {}) => ({
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL,
+    HOOKLINE_ENCRYPTION_KEY: key(),
+    HOOKLINE_TOKEN_SECRET: key(),
+    ...over,
+  });
+
+  it('bootstrap --org NAME --json prints credentials that obtain a token from the built API', async () => {
+    const boot = new AppProcess('dist/apps/cli/main.js', ['bootstrap', '--org', 'built-apps', '--json'], env());
+    expect(await boot.exited).toBe(0);
+    const creds = JSON.parse(boot.out.join('').trim());
+    expect(creds).toEqual({ organizationId: expect.any(Number), clientId: expect.stringMatching(/^hlc_/), clientSecret: expect.stringMatching(/^hls_/) });
+
+    const port = await freePort();
+    const api = new AppProcess('dist/apps/api/main.js', [], env({ PORT: String(port) }));
+    try {
+      await api.waitFor(/api listening/);
+      const basic = Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64');
+      const tok = await fetch(`http://127.0.0.1:${port}/oauth2/token`, {
+        method: 'POST',
+        headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      expect(tok.status).toBe(200);
+      const { access_token } = (await tok.json()) as { access_token: string };
+      const org = await fetch(`http://127.0.0.1:${port}/api/v1/organization`, { headers: { Authorization: `Bearer ${access_token}` } });
+      expect(((await org.json()) as { id: number }).id).toBe(creds.organizationId);
+      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+      for (const line of api.text().trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      expect(api.text()).not.toContain(creds.clientSecret);
+      expect(api.text()).not.toContain(access_token);
+    } finally {
+      api.child.kill('SIGTERM');
+    }
+    // Clean shutdown: hooks ran, then Nest re-raises the signal (or exits 0).
+    expect([0, 'SIGTERM']).toContain(await api.exited);
+  });
+
+  it('bootstrap without --org exits 2 with usage', async () => {
+    const boot = new AppProcess('dist/apps/cli/main.js', ['bootstrap'], env());
+    expect(await boot.exited).toBe(2);
+    expect(boot.text()).toContain('--org NAME is required');
+  });
+
+  it('the API stops at start naming each bad or missing setting', async () => {
+    const bad = new AppProcess('dist/apps/api/main.js', [], env({ HOOKLINE_ENCRYPTION_KEY: 'short', HOOKLINE_TOKEN_SECRET: undefined, PORT: 'x' }));
+    expect(await bad.exited).toBe(1);
+    expect(bad.text()).toContain('HOOKLINE_ENCRYPTION_KEY must be 32 bytes');
+    expect(bad.text()).toContain('HOOKLINE_TOKEN_SECRET is required');
+    expect(bad.text()).toContain('PORT must be an integer');
+  });
+
+  it('the worker connects to PostgreSQL and Redis, and shuts down cleanly on SIGTERM', async () => {
+    const worker = new AppProcess('dist/apps/worker/main.js', [], env());
+    await worker.waitFor(/worker ready/);
+    worker.child.kill('SIGTERM');
+    expect([0, 'SIGTERM']).toContain(await worker.exited);
+    expect(worker.text()).toMatch(/worker stopped.*SIGTERM/);
+  });
+
+  it('the worker stops at start naming a missing setting', async () => {
+    const bad = new AppProcess('dist/apps/worker/main.js', [], env({ REDIS_URL: undefined }));
+    expect(await bad.exited).toBe(1);
+    expect(bad.text()).toContain('REDIS_URL is required');
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { prisma, ROOT } from './support/processes';
+
+/**
+ * The Prisma CLI runs here with no native engine download (docs/prisma-offline.md):
+ * prisma.config.ts points PRISMA_SCHEMA_ENGINE_BINARY at prisma/engine/schema-engine.mjs.
+ */
+describe('Prisma CLI without the native engine', () => {
+  const listDatabases = async () => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+    await client.end();
+    return rows.map((r) => r.datname);
+  };
+
+  it('proves the committed migrations match schema.prisma (migrate diff --exit-code is 0)', async () => {
+    const before = await listDatabases();
+    const res = prisma(['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--exit-code']);
+    expect(res.stderr + res.stdout).toContain('No difference detected');
+    expect(res.status).toBe(0);
+    // The temporary shadow database is dropped again, and the main database was not used as one.
+    expect((await listDatabases()).sort()).toEqual(before.sort());
+  });
+
+  it('detects a schema change the migrations lack (exit code 2), so the check can fail', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hl-schema-'));
+    const schema = readFileSync(path.join(ROOT, 'prisma', 'schema.prisma'), 'utf8').replace(
+      'model Organization {\n',
+      'model Organization {\n  colour    String?\n',
+    );
+    writeFileSync(path.join(dir, 'schema.prisma'), schema);
+    const res = prisma(['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', path.join(dir, 'schema.prisma'), '--exit-code']);
+    expect(res.status).toBe(2);
+    expect(res.stdout).toMatch(/organization/i);
+  });
+
+  it('migrate deploy and migrate dev work on a fresh database, honouring ?schema=', async () => {
+    const name = `hl_fresh_${process.pid}_${Date.now()}`;
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    url.searchParams.set('schema', 'tenant_a');
+    // The CLI creates the missing database (create-database through our engine).
+    const deploy = prisma(['migrate', 'deploy'], { DATABASE_URL: url.toString() });
+    expect(deploy.stderr + deploy.stdout).toContain('successfully applied');
+    expect(deploy.status).toBe(0);
+
+    const client = new pg.Client({ connectionString: url.toString().replace(/\?.*$/, '') });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'tenant_a' ORDER BY 1`);
+      expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['_prisma_migrations', 'webhook', 'organization']));
+      const pub = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
+      expect(pub.rows[0].n).toBe(0);
+
+      // migrate dev on an up-to-date database: nothing to do, no data touched.
+      await client.query(`INSERT INTO tenant_a.organization (name) VALUES ('keep me')`);
+      const dev = prisma(['migrate', 'dev'], { DATABASE_URL: url.toString() });
+      expect(dev.stderr + dev.stdout).toMatch(/Already in sync|in sync/);
+      expect(dev.status).toBe(0);
+      const kept = await client.query(`SELECT name FROM tenant_a.organization`);
+      expect(kept.rows).toEqual([{ name: 'keep me' }]);
+    } finally {
+      await client.end();
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('answers the native engine interface: --version and cli can-connect-to-database', () => {
+    const engine = path.join(ROOT, 'prisma', 'engine', 'schema-engine.mjs');
+    const missing = new URL(process.env.DATABASE_URL!);
+    missing.pathname = '/hl_does_not_exist';
+    const res = spawnSync(engine, ['--datasource', JSON.stringify({ url: missing.toString() }), 'cli', 'can-connect-to-database'], { encoding: 'utf8' });
+    expect(res.status).toBe(1);
+    const record = JSON.parse(res.stderr.trim().split('\n').pop()!);
+    expect(record).toMatchObject({ level: 'ERROR', target: 'schema_engine::logger', fields: { error_code: 'P1003' } });
+    const ok = spawnSync(engine, ['--datasource', JSON.stringify({ url: process.env.DATABASE_URL }), 'cli', 'can-connect-to-database'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+
+    const version = prisma(['--version']);
+    expect(version.stdout).toMatch(/Schema Engine\s*:\s*schema-engine-cli [0-9a-f]{40} \(at prisma\/engine\/schema-engine\.mjs, resolved by PRISMA_SCHEMA_ENGINE_BINARY\)/);
+  });
+});

@@ -12,11 +12,13 @@ cd "$(dirname "$0")/.."
 STARTED=""
 cleanup() {
   local code=$?
+  # Ignore further signals so an impatient Ctrl-C cannot leave servers behind.
+  trap '' INT TERM
   case "$STARTED" in
     local)
-      hl_redis_stop "$TEST_DIR/redis" "$REDIS_PORT"
-      hl_pg_stop "$HL_PG_DATA"
-      rm -rf "$TEST_DIR" "$HL_PG_DATA" "$HL_PG_DATA.initdb.log" 2>/dev/null || true
+      hl_redis_stop "$TEST_DIR/redis" "${REDIS_PORT:-0}"
+      hl_pg_stop "${HL_PG_DATA:-}"
+      rm -rf "$TEST_DIR" "${HL_PG_DATA:-$TEST_DIR}" "${HL_PG_DATA:-$TEST_DIR}.initdb.log" 2>/dev/null || true
       ;;
     docker) docker compose -p "hookline-test-$$" down -v >/dev/null 2>&1 || true ;;
   esac

@@ -56,6 +56,9 @@ hl_pg_datadir() {
 hl_pg_start() {
   local data port fast bindir
   data=$(hl_pg_datadir "$1"); port="$2"; fast="${3:-}"
+  # Known before anything can fail, so the caller's cleanup can stop the server.
+  HL_PG_DATA="$data"
+  export HL_PG_DATA
   bindir=$(hl_pg_bindir)
   if [ ! -f "$data/PG_VERSION" ]; then
     hl_log "initialising PostgreSQL in $data"
@@ -74,12 +77,11 @@ hl_pg_start() {
   if ! "$bindir/psql" -h 127.0.0.1 -p "$port" -U hookline -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='hookline'" | grep -q 1; then
     "$bindir/createdb" -h 127.0.0.1 -p "$port" -U hookline hookline
   fi
-  HL_PG_DATA="$data"
-  export HL_PG_DATA
 }
 
 hl_pg_stop() {
-  local data="$1" bindir
+  local data="${1:-}" bindir
+  [ -n "$data" ] || return 0
   [ -f "$data/postmaster.pid" ] || return 0
   bindir=$(hl_pg_bindir)
   hl_as_pg "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true

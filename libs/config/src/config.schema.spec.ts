@@ -102,6 +102,10 @@ describe(parseConfig.name, () => {
     expect(first.encryptionKey.equals(second.encryptionKey)).toBe(true);
     expect(first.encryptionKey.equals(first.tokenSecret)).toBe(false);
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toEqual(['HOOKLINE_ENCRYPTION_KEY', 'HOOKLINE_TOKEN_SECRET']);
+    // Keys from the environment win, and then no file is written.
+    const other = path.join(path.dirname(file), 'unused.json');
+    parseConfig({ ...good, NODE_ENV: 'development' }, { devKeysFile: other });
+    expect(() => readFileSync(other)).toThrow();
     // Production never falls back to a key file.
     expect(() => parseConfig({ ...env, NODE_ENV: 'production' }, { devKeysFile: file })).toThrow(ConfigError);
   });

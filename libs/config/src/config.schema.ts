@@ -73,7 +73,8 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
 
   // Keys: required in production; generated once and kept in a git-ignored file
   // for local development and tests, so restarts keep decrypting stored secrets.
-  const devKeys = nodeEnv !== 'production' && opts.devKeysFile ? loadOrCreateDevKeys(opts.devKeysFile) : undefined;
+  const keysMissing = !env.HOOKLINE_ENCRYPTION_KEY || !env.HOOKLINE_TOKEN_SECRET;
+  const devKeys = nodeEnv !== 'production' && keysMissing && opts.devKeysFile ? loadOrCreateDevKeys(opts.devKeysFile) : undefined;
   const key = (name: 'HOOKLINE_ENCRYPTION_KEY' | 'HOOKLINE_TOKEN_SECRET'): Buffer => {
     const raw = env[name] ?? devKeys?.[name];
     if (!raw) {

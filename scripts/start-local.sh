@@ -19,6 +19,9 @@ PIDS=()
 cleanup() {
   # Ignore further signals so a second Ctrl-C cannot cut the shutdown short.
   trap '' INT TERM
+  # Best effort from here on. (In a trap, a bare `return` reports the status of
+  # the interrupted command, so errexit would cut the cleanup short.)
+  set +e
   trap - EXIT
   if [ ${#PIDS[@]} -gt 0 ]; then
     hl_log "stopping API and worker"

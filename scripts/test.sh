@@ -14,6 +14,9 @@ cleanup() {
   local code=$?
   # Ignore further signals so an impatient Ctrl-C cannot leave servers behind.
   trap '' INT TERM
+  # Best effort from here on. (In a trap, a bare `return` reports the status of
+  # the interrupted command, so errexit would cut the cleanup short.)
+  set +e
   case "$STARTED" in
     local)
       hl_redis_stop "$TEST_DIR/redis" "${REDIS_PORT:-0}"

@@ -19,18 +19,19 @@ hl_port_busy() {
 }
 
 hl_pg_bindir() {
-  if [ -n "${HOOKLINE_PG_BINDIR:-}" ]; then echo "$HOOKLINE_PG_BINDIR"; return; fi
+  if [ -n "${HOOKLINE_PG_BINDIR:-}" ]; then echo "$HOOKLINE_PG_BINDIR"; return 0; fi
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  if [ -n "$d" ] && [ -x "$d/initdb" ]; then echo "$d"; return; fi
-  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then pg_config --bindir; return; fi
-  if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return; fi
+  if [ -n "$d" ] && [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then pg_config --bindir; return 0; fi
+  if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return 0; fi
   hl_die "PostgreSQL server binaries (initdb, pg_ctl) not found. Install PostgreSQL 15+ (apt-get install -y postgresql) or set DATABASE_URL."
 }
 
 # PostgreSQL refuses to run as root: as root we run its tools as the 'postgres' user.
 hl_as_pg() {
-  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From / so the postgres user is never left in a folder it cannot read.
+  if [ "$(id -u)" = "0" ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # The data folder must be reachable by the postgres user. A project inside a
@@ -46,7 +47,7 @@ hl_pg_datadir() {
       local alt="/var/tmp/hookline-pg-$(printf '%s' "$wanted" | sha1sum | cut -c1-12)"
       mkdir -p "$alt" && chown postgres: "$alt" && chmod 700 "$alt"
       hl_log "postgres cannot reach $wanted (private parent folder); using $alt"
-      echo "$alt"; return
+      echo "$alt"; return 0
     fi
   fi
   echo "$wanted"

@@ -15,4 +15,6 @@ module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,
+  // Test files share one PostgreSQL and one Redis (queues included): one file at a time.
+  maxWorkers: 1,
 };

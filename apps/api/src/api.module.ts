@@ -1,9 +1,14 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@hookline/config';
-import { CryptoModule, HttpErrorFilter } from '@hookline/common';
+import { CryptoModule, HttpErrorFilter, MetricsService } from '@hookline/common';
 import { DbModule } from '@hookline/db';
-import { RedisModule } from '@hookline/queue';
+import { DeliveryModule } from '@hookline/delivery';
+import { QueueModule, RedisModule } from '@hookline/queue';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { EventsModule } from './events/events.module';
+import { MetricsController } from './metrics/metrics.controller';
+import { NotificationsModule } from './notifications/notifications.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitGuard } from './auth/rate-limit.guard';
@@ -14,8 +19,24 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule.forRole('api'), CryptoModule, AuthModule, OrganizationsModule, WebhooksModule, HealthModule],
+  imports: [
+    ConfigModule,
+    DbModule,
+    RedisModule.forRole('api'),
+    QueueModule.forRole('api'),
+    CryptoModule,
+    DeliveryModule,
+    AuthModule,
+    OrganizationsModule,
+    WebhooksModule,
+    EventsModule,
+    DeliveriesModule,
+    NotificationsModule,
+    HealthModule,
+  ],
+  controllers: [MetricsController],
   providers: [
+    MetricsService,
     // Guards run in this order: who is calling, within budget, on which organization.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -1,17 +1,38 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@hookline/config';
-import { CryptoModule } from '@hookline/common';
+import { CryptoModule, MetricsService } from '@hookline/common';
 import { DbModule } from '@hookline/db';
-import { RedisModule } from '@hookline/queue';
+import { DeliveryModule } from '@hookline/delivery';
+import { QueueModule, RedisModule } from '@hookline/queue';
+import { AttemptRecorder } from './delivery/attempt-recorder';
+import { DeliveryProcessor } from './delivery/delivery.processor';
+import { DeliveryService } from './delivery/delivery.service';
+import { MetricsServer } from './metrics/metrics.server';
+import { EmailProcessor } from './notifications/email.processor';
+import { EmailService } from './notifications/email.service';
+import { RetentionService } from './retention/retention.service';
+import { MaintenanceProcessor } from './sweeper/maintenance.processor';
+import { SweeperService } from './sweeper/sweeper.service';
 import { WorkerLifecycle } from './worker.lifecycle';
 
 /**
- * The dispatch worker: a Nest application context, no HTTP server. It holds the
- * PostgreSQL and Redis connections the BullMQ processors (fan-out, delivery,
- * sweeper, retention) run on.
+ * The dispatch worker: a Nest application context, no HTTP API. BullMQ
+ * processors stay thin; the services hold the logic.
  */
 @Module({
-  imports: [ConfigModule, DbModule, RedisModule.forRole('worker'), CryptoModule],
-  providers: [WorkerLifecycle],
+  imports: [ConfigModule, DbModule, RedisModule.forRole('worker'), QueueModule.forRole('worker'), CryptoModule, DeliveryModule],
+  providers: [
+    WorkerLifecycle,
+    MetricsService,
+    MetricsServer,
+    DeliveryService,
+    AttemptRecorder,
+    DeliveryProcessor,
+    EmailService,
+    EmailProcessor,
+    SweeperService,
+    RetentionService,
+    MaintenanceProcessor,
+  ],
 })
 export class WorkerModule {}

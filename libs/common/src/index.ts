@@ -4,3 +4,5 @@ export * from './logging/json-logger';
 export * from './crypto/secret-cipher';
 export * from './crypto/crypto.module';
 export * from './page';
+export * from './version';
+export * from './metrics/metrics.service';

@@ -20,6 +20,12 @@ export interface HooklineConfig {
   smtpUrl: string | null;
   smtpFrom: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  retentionDays: number;
+  workerMetricsPort: number;
+  sweepIntervalMs: number;
+  sweepGraceMs: number;
+  /** Test-only fault injection: commit events but never enqueue (honoured only with NODE_ENV=test). */
+  testSkipEnqueue: boolean;
 }
 
 export class ConfigError extends Error {
@@ -128,6 +134,13 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     smtpUrl,
     smtpFrom: env.SMTP_FROM ?? 'Hookline <hookline@localhost>',
     logLevel,
+    retentionDays: int('HOOKLINE_RETENTION_DAYS', 30, 1, 3650),
+    // 0 turns the worker's metrics/health listener off.
+    workerMetricsPort: int('HOOKLINE_WORKER_METRICS_PORT', 9464, 0, 65535),
+    sweepIntervalMs: int('HOOKLINE_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
+    // How long past due a PENDING delivery may sit before the sweeper re-enqueues it.
+    sweepGraceMs: int('HOOKLINE_SWEEP_GRACE_MS', 30_000, 0, 3_600_000),
+    testSkipEnqueue: nodeEnv === 'test' && env.HOOKLINE_TEST_SKIP_ENQUEUE === '1',
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -29,7 +29,8 @@ export const ESCAPERS: Record<EscapeContext, (value: unknown) => string> = {
   jval: jsonValue,
   url: (v) => encodeURIComponent(stringify(v)),
   form: (v) => encodeURIComponent(stringify(v)).replace(/%20/g, '+'),
-  // A header value can never start a new header line.
-  header: (v) => stringify(v).replace(/[\r\n\0]+/g, ' '),
+  // A header value can never start a new header line; control characters become
+  // spaces, and the text goes on the wire as UTF-8 bytes (headers are byte strings).
+  header: (v) => Buffer.from(stringify(v).replace(/[\x00-\x08\x0a-\x1f\x7f]+/g, ' '), 'utf8').toString('latin1'),
   text: stringify,
 };

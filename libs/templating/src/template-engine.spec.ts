@@ -82,6 +82,8 @@ describe('compileTemplate / render', () => {
   it('leaves PLAIN_TEXT raw and keeps header values on one line', () => {
     expect(render('<b>{v}</b>', 'text', { v: '"&<' })).toBe('<b>"&<</b>');
     expect(render('Bearer {v}', 'header', { v: 'a\r\nX-Evil: 1' })).toBe('Bearer a X-Evil: 1');
+    // Non-ASCII text travels as UTF-8 bytes.
+    expect(Buffer.from(render('{v}', 'header', { v: 'ünï 🚀' }), 'latin1').toString('utf8')).toBe('ünï 🚀');
   });
 
   it('raw triple-stash is not escaped', () => {

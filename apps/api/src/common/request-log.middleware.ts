@@ -1,5 +1,6 @@
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
+import { MetricsService } from '@hookline/common';
 import { AuthedRequest } from '../auth/principal';
 
 /** One structured line per request: no query string, headers or bodies (they may carry secrets). */
@@ -7,9 +8,12 @@ import { AuthedRequest } from '../auth/principal';
 export class RequestLogMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly metrics: MetricsService) {}
+
   use(req: AuthedRequest, res: Response, next: NextFunction) {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
+      this.metrics.httpRequests.inc({ status: `${Math.floor(res.statusCode / 100)}xx` });
       this.logger.log({
         msg: 'request',
         method: req.method,

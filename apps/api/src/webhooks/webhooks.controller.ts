@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse
 import { NotFound, ValidationFailed, WEBHOOK_NOT_FOUND } from '@hookline/common';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { CreateWebhookDto, ListWebhooksQueryDto, OrgQueryDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
+import { CreateWebhookDto, ListWebhooksQueryDto, OrgQueryDto, RotatedSecretDto, TestAttemptDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 /** `{id}` path parameter: not an integer → 400; beyond int4 cannot exist → 404. */
-function webhookId(raw: string): number {
+export function parseWebhookId(raw: string): number {
   if (!/^\d+$/.test(raw)) throw ValidationFailed.field('id', 'id must be a positive integer');
   const id = Number(raw);
   if (id < 1 || id > 2_147_483_647) throw new NotFound(WEBHOOK_NOT_FOUND);
@@ -50,7 +50,7 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookDto })
   @ApiErrors(400, 404)
   get(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string) {
-    return this.webhooks.get(orgId, webhookId(id));
+    return this.webhooks.get(orgId, parseWebhookId(id));
   }
 
   @Put(':id')
@@ -59,16 +59,36 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookDto })
   @ApiErrors(400, 404, 413)
   update(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string, @Body() dto: UpdateWebhookDto) {
-    return this.webhooks.update(orgId, webhookId(id), dto);
+    return this.webhooks.update(orgId, parseWebhookId(id), dto);
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @RequirePermission('WEBHOOKS_WRITE')
+  @ApiOperation({ summary: 'Send one request now with a sample event of the trigger; returns the attempt (counts in totalAttempts)' })
+  @ApiOkResponse({ type: TestAttemptDto })
+  @ApiErrors(400, 404)
+  test(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string) {
+    return this.webhooks.test(orgId, parseWebhookId(id));
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @RequirePermission('WEBHOOKS_WRITE')
+  @ApiOperation({ summary: 'New signing secret; the old one keeps signing (second signature) for 24 h' })
+  @ApiOkResponse({ type: RotatedSecretDto })
+  @ApiErrors(400, 404, 409)
+  rotateSecret(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string) {
+    return this.webhooks.rotateSecret(orgId, parseWebhookId(id));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequirePermission('WEBHOOKS_WRITE')
-  @ApiOperation({ summary: 'Delete a webhook' })
+  @ApiOperation({ summary: 'Delete a webhook; its queued deliveries are cancelled' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404)
   async delete(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string) {
-    await this.webhooks.delete(orgId, webhookId(id));
+    await this.webhooks.delete(orgId, parseWebhookId(id));
   }
 }

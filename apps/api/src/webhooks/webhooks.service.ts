@@ -1,14 +1,34 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { FieldError, NotFound, Page, SecretCipher, ValidationFailed, WEBHOOK_NOT_FOUND } from '@hookline/common';
+import { Conflict, FieldError, NotFound, Page, SecretCipher, ValidationFailed, WEBHOOK_NOT_FOUND } from '@hookline/common';
 import { Prisma, PrismaService, Webhook } from '@hookline/db';
-import { CreateWebhookDto, ListWebhooksQueryDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
+import { WebhookExecutor, toExecutableWebhook } from '@hookline/delivery';
+import { eventTypeForTrigger, sampleEvent } from '@hookline/events';
+import { CreateWebhookDto, ListWebhooksQueryDto, TestAttemptDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
 import { toWebhookDto } from './webhook.mapper';
 import { WebhookDraft } from './webhook-draft';
 import { WebhookValidator } from './webhook.validator';
 
 /** Fields that may be sent as null to clear them; any other null is a 400. */
 const NULLABLE = new Set(['dataTrigger', 'bodyTemplate', 'oauth2', 'basicAuth']);
+
+const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
+
+/** Cancels a webhook's queued deliveries; ones a worker is sending right now finish. */
+export function cancelPendingDeliveries(tx: Prisma.TransactionClient, webhookId: number): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE delivery SET status = 'CANCELLED', completed_at = now()
+    WHERE webhook_id = ${webhookId} AND status = 'PENDING' AND (claim_expires_at IS NULL OR claim_expires_at < now())`;
+}
+
+/** A data-trigger webhook's test event carries the values its filter matches. */
+function sampleDataTrigger(dt: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (dt.datastreamId !== undefined) out.datastream_id = dt.datastreamId;
+  if (dt.eventCode !== undefined) out.event_code = dt.eventCode;
+  if (dt.deviceId !== undefined) out.device_id = dt.deviceId;
+  return out;
+}
 
 /** Standard Webhooks signing secret: `whsec_` + base64 of 24 random bytes. */
 export function newSigningSecret(): string {
@@ -23,10 +43,11 @@ export class WebhooksService {
     private readonly prisma: PrismaService,
     private readonly validator: WebhookValidator,
     private readonly cipher: SecretCipher,
+    private readonly executor: WebhookExecutor,
   ) {}
 
   async list(organizationId: number, q: ListWebhooksQueryDto): Promise<Page<WebhookDto>> {
-    const where: Prisma.WebhookWhereInput = { organizationId, status: q.status, triggerType: q.triggerType };
+    const where: Prisma.WebhookWhereInput = { organizationId, deletedAt: null, status: q.status, triggerType: q.triggerType };
     const [rows, total] = await Promise.all([
       this.prisma.webhook.findMany({ where, orderBy: { id: 'asc' }, skip: q.page * q.size, take: q.size }),
       this.prisma.webhook.count({ where }),
@@ -114,23 +135,77 @@ export class WebhooksService {
       // Re-enabling resets the failure count (SPEC §3).
       data.status = 'ENABLED';
       data.consecutiveFailures = 0;
+      data.disabledAt = null;
     } else if (dto.status === 'DISABLED') {
       data.status = 'DISABLED';
     }
-    const { count } = await this.prisma.webhook.updateMany({ where: { id, organizationId }, data });
-    if (count === 0) throw new NotFound(WEBHOOK_NOT_FOUND);
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.webhook.updateMany({ where: { id, organizationId, deletedAt: null }, data });
+      if (count === 0) throw new NotFound(WEBHOOK_NOT_FOUND);
+      // A webhook that is not ENABLED gets nothing more: its queued deliveries end CANCELLED.
+      if (dto.status === 'DISABLED') await cancelPendingDeliveries(tx, id);
+    });
     this.logger.log({ msg: 'webhook updated', organizationId, webhookId: id });
     return this.get(organizationId, id);
   }
 
+  /**
+   * Soft delete: the definition disappears from the API at once and its queued
+   * deliveries are cancelled; the rows go with retention.
+   */
   async delete(organizationId: number, id: number): Promise<void> {
-    const { count } = await this.prisma.webhook.deleteMany({ where: { id, organizationId } });
-    if (count === 0) throw new NotFound(WEBHOOK_NOT_FOUND);
-    this.logger.log({ msg: 'webhook deleted', organizationId, webhookId: id });
+    const cancelled = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.webhook.updateMany({ where: { id, organizationId, deletedAt: null }, data: { deletedAt: new Date() } });
+      if (count === 0) throw new NotFound(WEBHOOK_NOT_FOUND);
+      return cancelPendingDeliveries(tx, id);
+    });
+    this.logger.log({ msg: 'webhook deleted', organizationId, webhookId: id, cancelledDeliveries: cancelled });
   }
 
-  private async find(organizationId: number, id: number): Promise<Webhook> {
-    const row = await this.prisma.webhook.findFirst({ where: { id, organizationId } });
+  /**
+   * One request now with a sample event of the trigger (SPEC §3). It counts in
+   * totalAttempts and lastTriggeredAt, but not in the failure count: a test
+   * never disables a webhook. It works on a disabled webhook too, to check an
+   * endpoint before re-enabling.
+   */
+  async test(organizationId: number, id: number): Promise<TestAttemptDto> {
+    const row = await this.find(organizationId, id);
+    const org = await this.prisma.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { id: true, name: true } });
+    const spec = eventTypeForTrigger(row.triggerType)!;
+    const now = new Date();
+    const event = { ...sampleEvent(spec, now), event_id: randomUUID(), ...(row.dataTrigger as Record<string, unknown> | null ? sampleDataTrigger(row.dataTrigger as Record<string, unknown>) : {}) };
+    const result = await this.executor.execute(toExecutableWebhook(row, org, this.cipher), event, `msg_test_${randomUUID().replace(/-/g, '')}`, now);
+    await this.prisma.$executeRaw`UPDATE webhook SET total_attempts = total_attempts + 1, last_triggered_at = ${result.startedAt} WHERE id = ${id}`;
+    this.logger.log({ msg: 'webhook test', organizationId, webhookId: id, ok: result.outcome.ok, responseStatus: result.responseStatus });
+    return {
+      status: result.outcome.ok ? 'SUCCEEDED' : 'FAILED',
+      startedAt: result.startedAt.getTime(),
+      requestMethod: result.requestMethod,
+      requestUrl: result.requestUrl,
+      responseStatus: result.responseStatus,
+      durationMs: result.durationMs,
+      responseBody: result.responseBody,
+      error: result.error,
+      event,
+    };
+  }
+
+  /** New signing secret; the old one keeps signing (a second signature) for 24 h. */
+  async rotateSecret(organizationId: number, id: number): Promise<{ signingSecret: string; previousSecretExpiresAt: number }> {
+    const current = await this.find(organizationId, id);
+    const signingSecret = newSigningSecret();
+    const previousSecretExpiresAt = new Date(Date.now() + SECRET_OVERLAP_MS);
+    const { count } = await this.prisma.webhook.updateMany({
+      where: { id, organizationId, deletedAt: null, signingSecretEnc: current.signingSecretEnc },
+      data: { signingSecretEnc: this.cipher.encrypt(signingSecret), previousSigningSecretEnc: current.signingSecretEnc, previousSecretExpiresAt },
+    });
+    if (count === 0) throw new Conflict('The secret was rotated concurrently; try again');
+    this.logger.log({ msg: 'signing secret rotated', organizationId, webhookId: id });
+    return { signingSecret, previousSecretExpiresAt: previousSecretExpiresAt.getTime() };
+  }
+
+  async find(organizationId: number, id: number): Promise<Webhook> {
+    const row = await this.prisma.webhook.findFirst({ where: { id, organizationId, deletedAt: null } });
     if (!row) throw new NotFound(WEBHOOK_NOT_FOUND);
     return row;
   }

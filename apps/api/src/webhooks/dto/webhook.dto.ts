@@ -208,3 +208,20 @@ export class WebhookDto {
   @ApiProperty({ nullable: true, type: Number, description: 'ms since epoch; null until the first attempt' }) lastTriggeredAt: number | null;
   @ApiPropertyOptional({ example: 'whsec_…', description: 'Only in the response to create (and rotate-secret)' }) signingSecret?: string;
 }
+
+export class TestAttemptDto {
+  @ApiProperty({ enum: ['SUCCEEDED', 'FAILED'] }) status: 'SUCCEEDED' | 'FAILED';
+  @ApiProperty({ description: 'ms since epoch' }) startedAt: number;
+  @ApiProperty() requestMethod: string;
+  @ApiProperty() requestUrl: string;
+  @ApiProperty({ nullable: true, type: Number }) responseStatus: number | null;
+  @ApiProperty() durationMs: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Up to 16 KiB of the response body' }) responseBody: string | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty({ description: 'The sample event that was sent' }) event: Record<string, unknown>;
+}
+
+export class RotatedSecretDto {
+  @ApiProperty({ example: 'whsec_…', description: 'Shown once' }) signingSecret: string;
+  @ApiProperty({ description: 'ms since epoch: until then the previous secret signs too' }) previousSecretExpiresAt: number;
+}

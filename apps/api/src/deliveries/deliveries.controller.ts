@@ -1,0 +1,91 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { NotFound, ValidationFailed } from '@hookline/common';
+import { DeliveryStatus } from '@hookline/db';
+import { RequirePermission, TargetOrg } from '../auth/principal';
+import { ApiErrors } from '../common/api-errors.decorator';
+import { OrgQueryDto, PageQueryDto } from '../common/pagination.dto';
+import { parseWebhookId } from '../webhooks/webhooks.controller';
+import { DeliveriesService } from './deliveries.service';
+
+const STATUSES = Object.values(DeliveryStatus);
+
+class ListDeliveriesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES)
+  status?: DeliveryStatus;
+}
+
+class AttemptDto {
+  @ApiProperty() number: number;
+  @ApiProperty({ description: 'ms since epoch' }) startedAt: number;
+  @ApiProperty() requestMethod: string;
+  @ApiProperty() requestUrl: string;
+  @ApiProperty({ nullable: true, type: Number }) responseStatus: number | null;
+  @ApiProperty() durationMs: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Up to 16 KiB of the response body' }) responseBody: string | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+}
+
+class DeliveryDto {
+  @ApiProperty() id: number;
+  @ApiProperty() webhookId: number;
+  @ApiProperty({ format: 'uuid' }) eventId: string;
+  @ApiProperty() eventType: string;
+  @ApiProperty({ enum: STATUSES }) status: DeliveryStatus;
+  @ApiProperty({ description: 'ms since epoch' }) createdAt: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'When the next attempt is due (PENDING only)' }) nextAttemptAt: number | null;
+  @ApiProperty({ type: [AttemptDto], description: 'Oldest first' }) attempts: AttemptDto[];
+}
+
+class DeliveryPageDto {
+  @ApiProperty({ type: [DeliveryDto] }) items: DeliveryDto[];
+  @ApiProperty() page: number;
+  @ApiProperty() size: number;
+  @ApiProperty() total: number;
+}
+
+function parseDeliveryId(raw: string): bigint {
+  if (!/^\d{1,18}$/.test(raw)) {
+    if (/^\d+$/.test(raw)) throw new NotFound('Delivery not found or access denied');
+    throw ValidationFailed.field('deliveryId', 'deliveryId must be a positive integer');
+  }
+  return BigInt(raw);
+}
+
+@ApiTags('deliveries')
+@ApiBearerAuth()
+@Controller('api/v1/organization/webhooks/:id/deliveries')
+export class DeliveriesController {
+  constructor(private readonly deliveries: DeliveriesService) {}
+
+  @Get()
+  @RequirePermission('WEBHOOKS_READ')
+  @ApiOperation({ summary: 'The delivery log of a webhook, newest first, each with its attempts' })
+  @ApiOkResponse({ type: DeliveryPageDto })
+  @ApiErrors(400, 404)
+  list(@TargetOrg() orgId: number, @Param('id') id: string, @Query() q: ListDeliveriesQueryDto) {
+    return this.deliveries.list(orgId, parseWebhookId(id), q.page, q.size, q.status);
+  }
+
+  @Get(':deliveryId')
+  @RequirePermission('WEBHOOKS_READ')
+  @ApiOperation({ summary: 'One delivery with every attempt' })
+  @ApiOkResponse({ type: DeliveryDto })
+  @ApiErrors(400, 404)
+  get(@TargetOrg() orgId: number, @Param('id') id: string, @Param('deliveryId') deliveryId: string, @Query() _q: OrgQueryDto) {
+    return this.deliveries.get(orgId, parseWebhookId(id), parseDeliveryId(deliveryId));
+  }
+
+  @Post(':deliveryId/redeliver')
+  @HttpCode(202)
+  @RequirePermission('WEBHOOKS_WRITE')
+  @ApiOperation({ summary: 'Deliver the same event again, as a new delivery' })
+  @ApiAcceptedResponse({ type: DeliveryDto })
+  @ApiErrors(400, 404, 409)
+  redeliver(@TargetOrg() orgId: number, @Param('id') id: string, @Param('deliveryId') deliveryId: string, @Query() _q: OrgQueryDto) {
+    return this.deliveries.redeliver(orgId, parseWebhookId(id), parseDeliveryId(deliveryId));
+  }
+}

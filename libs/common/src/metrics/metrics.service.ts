@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics (SPEC §6), one registry per process. Gauges that need a
+ * query (queue depth, disabled webhooks) get their collector from the app that
+ * owns the data source.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly deliveries = new Counter({
+    name: 'hookline_deliveries_total',
+    help: 'Deliveries that reached an outcome: succeeded, failed, retrying, cancelled',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly attemptDuration = new Histogram({
+    name: 'hookline_attempt_duration_seconds',
+    help: 'Duration of delivery attempts, by result (success, failure)',
+    labelNames: ['result'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+    registers: [this.registry],
+  });
+
+  readonly httpRequests = new Counter({
+    name: 'hookline_http_requests_total',
+    help: 'API requests by status class',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hookline_process_' });
+  }
+
+  gauge(name: string, help: string, labelNames: string[], collect: (g: Gauge<string>) => Promise<void>): void {
+    if (this.registry.getSingleMetric(name)) return;
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        await collect(this);
+      },
+    });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,123 @@
+import axios, { AxiosInstance } from 'axios';
+import { Readable } from 'node:stream';
+import { GuardedAgents, TargetRefusedError, assertLiteralAllowed } from './guarded-agent';
+import { TargetPolicy } from './target-policy';
+import { FailureKind } from './outcome';
+
+export const RESPONSE_EXCERPT_BYTES = 16 * 1024;
+
+export interface OutgoingRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** At most RESPONSE_EXCERPT_BYTES of the body, as text. */
+  bodyExcerpt: string;
+}
+
+/** A request that got no HTTP response. */
+export class RequestFailedError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestFailedError';
+  }
+}
+
+/**
+ * The outbound HTTP client (axios): guarded keep-alive agents, no redirects,
+ * no proxies from the environment, one deadline for the whole exchange, and
+ * never more than 16 KiB of a response read into memory.
+ */
+export class HttpClient {
+  private readonly axios: AxiosInstance;
+
+  constructor(
+    private readonly policy: TargetPolicy,
+    agents: GuardedAgents,
+    private readonly timeoutMs: number,
+  ) {
+    this.axios = axios.create({
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
+      maxRedirects: 0,
+      proxy: false,
+      responseType: 'stream',
+      validateStatus: () => true,
+      decompress: true,
+      // Bodies are strings we rendered; keep axios from re-serialising them.
+      transformRequest: [(data) => data],
+    });
+  }
+
+  async send(req: OutgoingRequest): Promise<HttpResponse> {
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      throw new RequestFailedError('render', `invalid URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RequestFailedError('render', `unsupported scheme ${url.protocol}`);
+    try {
+      assertLiteralAllowed(this.policy, url);
+    } catch (err) {
+      throw new RequestFailedError('refused', (err as Error).message);
+    }
+
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('timeout')), this.timeoutMs);
+    try {
+      const res = await this.axios.request<Readable>({
+        method: req.method,
+        url: url.toString(),
+        headers: req.headers,
+        data: req.body,
+        signal: controller.signal,
+      });
+      const bodyExcerpt = await readExcerpt(res.data, RESPONSE_EXCERPT_BYTES);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+      return { status: res.status, headers, bodyExcerpt };
+    } catch (err) {
+      if (controller.signal.aborted) throw new RequestFailedError('timeout', `no complete response within ${this.timeoutMs} ms`);
+      throw classify(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function classify(err: unknown): RequestFailedError {
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  if (err instanceof TargetRefusedError || (e.cause instanceof TargetRefusedError)) {
+    return new RequestFailedError('refused', (err instanceof TargetRefusedError ? err : (e.cause as Error)).message);
+  }
+  if (e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT') return new RequestFailedError('timeout', e.message ?? 'timeout');
+  const code = e.code ? `${e.code}: ` : '';
+  return new RequestFailedError('network', `${code}${e.message ?? String(err)}`.slice(0, 500));
+}
+
+/** Reads up to `limit` bytes, then stops the download (a 10 MB answer costs 16 KiB). */
+async function readExcerpt(stream: Readable, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      const room = limit - size;
+      chunks.push(room < buf.length ? buf.subarray(0, room) : buf);
+      size += Math.min(room, buf.length);
+      if (size >= limit) break;
+    }
+  } finally {
+    if (!stream.readableEnded) stream.destroy();
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { JsonLogger } from '@hookline/common';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { ApiHarness } from './api-harness';
+
+/** The real worker (same module as main.ts) in-process, with its own settings. */
+export class WorkerHarness {
+  app: INestApplicationContext;
+
+  static async start(env: Record<string, string> = {}): Promise<WorkerHarness> {
+    const h = new WorkerHarness();
+    const all = { HOOKLINE_WORKER_METRICS_PORT: '0', ...env };
+    const saved: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(all)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    try {
+      h.app = await NestFactory.createApplicationContext(WorkerModule, {
+        logger: new JsonLogger('info', (line) => void ApiHarness.allLogs.push(line)),
+      });
+      await h.app.init();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    return h;
+  }
+
+  get<T>(type: new (...args: never[]) => T): T {
+    return this.app.get(type);
+  }
+
+  async close() {
+    await this.app?.close();
+  }
+}

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JsonLogger } from '@hookline/common';
+import { WorkerLifecycle } from '../../apps/worker/src/worker.lifecycle';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { ApiHarness } from './api-harness';
 
@@ -35,7 +36,10 @@ export class WorkerHarness {
     return this.app.get(type);
   }
 
+  /** As on SIGTERM: in-flight attempts finish, then the context closes. */
   async close() {
-    await this.app?.close();
+    if (!this.app) return;
+    await this.app.get(WorkerLifecycle).drain();
+    await this.app.close();
   }
 }

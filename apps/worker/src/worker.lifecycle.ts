@@ -2,6 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type Redis from 'ioredis';
 import { PrismaService } from '@hookline/db';
 import { REDIS } from '@hookline/queue';
+import { DeliveryProcessor } from './delivery/delivery.processor';
+import { EmailProcessor } from './notifications/email.processor';
+import { MaintenanceProcessor } from './sweeper/maintenance.processor';
 
 /** Checks both stores at start and logs the worker's lifecycle; the process fails fast if either is unreachable. */
 @Injectable()
@@ -11,7 +14,22 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly prisma: PrismaService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly deliveries: DeliveryProcessor,
+    private readonly emails: EmailProcessor,
+    private readonly maintenance: MaintenanceProcessor,
   ) {}
+
+  /**
+   * Stops taking jobs and waits for the ones in flight to finish. Must run
+   * before Nest's shutdown hooks: Nest closes BullMQ workers only after
+   * PostgreSQL, Redis and the HTTP agents are gone, which would fail the
+   * attempts in flight.
+   */
+  async drain(): Promise<void> {
+    const started = Date.now();
+    await Promise.all([this.deliveries, this.emails, this.maintenance].map((p) => p.worker.close()));
+    this.logger.log({ msg: 'in-flight jobs finished', durationMs: Date.now() - started });
+  }
 
   async onApplicationBootstrap() {
     await this.prisma.ping();

@@ -32,8 +32,8 @@ class AgentCloser implements OnModuleDestroy {
     },
     {
       provide: OAuth2TokenProvider,
-      inject: [REDIS, SecretCipher, TargetPolicy, GUARDED_AGENTS, ConfigService],
-      useFactory: (r: Redis, s: SecretCipher, p: TargetPolicy, a: GuardedAgents, c: ConfigService) => new OAuth2TokenProvider(r, s, p, a, c.get('requestTimeoutMs')),
+      inject: [REDIS, SecretCipher, TargetPolicy, ConfigService],
+      useFactory: (r: Redis, s: SecretCipher, p: TargetPolicy, c: ConfigService) => new OAuth2TokenProvider(r, s, p, c.get('requestTimeoutMs')),
     },
     { provide: WebhookExecutor, inject: [HttpClient, OAuth2TokenProvider], useFactory: (h: HttpClient, t: OAuth2TokenProvider) => new WebhookExecutor(h, t) },
     AgentCloser,

@@ -56,8 +56,8 @@ export interface GuardedAgents {
 }
 
 /** Keep-alive agents whose every new connection goes through the guarded lookup. */
-export function createGuardedAgents(policy: TargetPolicy, maxSockets = 256): GuardedAgents {
+export function createGuardedAgents(policy: TargetPolicy, maxSockets = 256, keepAlive = true): GuardedAgents {
   const lookup = guardedLookup(policy);
-  const common = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets, maxFreeSockets: 64, scheduling: 'lifo' as const, lookup };
+  const common = { keepAlive, keepAliveMsecs: 10_000, maxSockets, maxFreeSockets: 64, scheduling: 'lifo' as const, lookup };
   return { http: new http.Agent(common), https: new https.Agent(common) };
 }

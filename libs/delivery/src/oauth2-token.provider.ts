@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { ClientCredentials } from 'simple-oauth2';
 import { SecretCipher } from '@hookline/common';
-import { GuardedAgents, assertLiteralAllowed } from './guarded-agent';
+import { GuardedAgents, assertLiteralAllowed, createGuardedAgents } from './guarded-agent';
 import { TargetPolicy } from './target-policy';
 
 export interface OAuth2Credentials {
@@ -39,14 +39,22 @@ const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis
 export class OAuth2TokenProvider {
   private readonly local = new Map<string, CachedToken>();
   private readonly inflight = new Map<string, Promise<string>>();
+  /**
+   * simple-oauth2 deep-clones its http options, agents included, for every
+   * client; a clone of an agent that already holds sockets is broken ("Illegal
+   * invocation"). So these agents are never used directly, only cloned fresh,
+   * and keep no connections alive.
+   */
+  private readonly agents: GuardedAgents;
 
   constructor(
     private readonly redis: Redis,
     private readonly cipher: SecretCipher,
     private readonly policy: TargetPolicy,
-    private readonly agents: GuardedAgents,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.agents = createGuardedAgents(policy, 16, false);
+  }
 
   async getToken(creds: OAuth2Credentials): Promise<string> {
     const key = this.cacheKey(creds);

@@ -240,6 +240,27 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       expect(oauth.tokenRequests - before).toBe(1);
     });
 
+    it('refreshes the token shortly before it expires', async () => {
+      oauth.expiresIn = 2;
+      try {
+        const h = await oauthHook();
+        const before = oauth.tokenRequests;
+        await publish(1, org);
+        await settled(h.id, 1, org);
+        await publish(1, org);
+        await settled(h.id, 2, org);
+        expect(oauth.tokenRequests - before).toBe(1);
+        // A 2 s token is refreshed a second early: after 1.2 s a new one is fetched.
+        await new Promise((r) => setTimeout(r, 1200));
+        await publish(1, org);
+        const ds = await settled(h.id, 3, org);
+        expect(ds.every((d: { status: string }) => d.status === 'SUCCEEDED')).toBe(true);
+        expect(oauth.tokenRequests - before).toBe(2);
+      } finally {
+        oauth.expiresIn = 3600;
+      }
+    });
+
     it('a token-endpoint failure is a failed attempt with the error recorded', async () => {
       const h = await oauthHook({ oauth2: { tokenUrl: oauth.tokenUrl, clientId: oauth.clientId, clientSecret: 'wrong' } });
       await publish(1, org);
@@ -316,6 +337,24 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       }
     });
 
+    it('accepts events while Redis is down (the commit is the promise) and the sweeper delivers them', async () => {
+      const noRedis = await ApiHarness.start({ REDIS_URL: 'redis://127.0.0.1:1' });
+      try {
+        const h = await createHook({ url: rx.url('/redis-down'), triggerType: 'DEVICE_CONVERTED_TO_UNMANAGED' });
+        const started = Date.now();
+        const res = await noRedis.http().post('/api/v1/organization/events').auth(admin.token, { type: 'bearer' }).send({ event_type: 'device.converted_to_unmanaged', device_id: DEVICE });
+        expect(res.status).toBe(202);
+        expect(res.body.matchedWebhooks).toBe(1);
+        expect(Date.now() - started).toBeLessThan(5000);
+        const [got] = await rx.waitFor(1, 10_000);
+        expect(got.url).toBe('/redis-down');
+        const [d] = await settled(h.id, 1);
+        expect(d.status).toBe('SUCCEEDED');
+      } finally {
+        await noRedis.close();
+      }
+    });
+
     it('test sends one signed request now with a sample event and counts it in totalAttempts only', async () => {
       const h = await createHook({ url: rx.url('/test'), triggerType: 'DEVICE_LOW_BATTERY', bodyTemplate: '{"level": {battery_level}, "device": "{device_id}"}' });
       const res = await as(admin).post(`/api/v1/organization/webhooks/${h.id}/test`);
@@ -366,6 +405,32 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       expect((await as(stranger).get(`/api/v1/organization/webhooks/${h.id}/deliveries/${one.id}`)).status).toBe(404);
       expect((await as(admin).get(`/api/v1/organization/webhooks/${h.id}/deliveries/abc`)).status).toBe(400);
       expect((await as(admin).get(`/api/v1/organization/webhooks/${h.id}/deliveries?status=LOST`)).status).toBe(400);
+    });
+
+    it('refuses a target at connect time when the worker does not allow it; without SMTP_URL the email is logged as skipped', async () => {
+      await worker!.close();
+      worker = await WorkerHarness.start({ HOOKLINE_RETRY_SCHEDULE: '200', HOOKLINE_ALLOWED_TARGET_CIDRS: '' });
+      try {
+        const org = await api.newOrg(unique('strict'));
+        const u = (await as(org).post('/api/v1/organization/users', { email: 'strict@example.com', name: 'S' })).body.id;
+        // The API (loopback opened) accepts the definition; the worker's policy refuses the connection.
+        const h = await createHook({ url: rx.url('/refused'), triggerType: 'DEVICE_ADDED', failureLimit: 1, failureNotifyUserIds: [u] }, org);
+        await publish(1, org);
+        const [d] = await settled(h.id, 1, org);
+        expect(d.status).toBe('FAILED');
+        expect(d.attempts).toHaveLength(1); // a refused target is not retried
+        expect(d.attempts[0].error).toMatch(/^refused error: .*127\.0\.0\.1.*not allowed/);
+        expect(rx.requests.filter((r) => r.url === '/refused')).toHaveLength(0);
+        const notes = await eventually(async () => {
+          const items = (await as(org).get('/api/v1/organization/notifications')).body.items;
+          return items[0]?.emailStatus === 'SKIPPED' ? items : null;
+        });
+        expect(notes).toHaveLength(1);
+        expect(ApiHarness.allLogText()).toContain('email skipped: SMTP_URL is not set');
+      } finally {
+        await worker!.close();
+        worker = await WorkerHarness.start(workerEnv());
+      }
     });
 
     it('prunes the delivery log past the retention period, keeping pending work', async () => {

@@ -1,6 +1,7 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { ApiHarness, OrgAdmin, unique } from './support/api-harness';
 import { OAuthServer } from './support/oauth-server';
+import { workerProcessEnv } from './support/env';
 import { AppProcess, freePort } from './support/processes';
 import { Receiver, eventually } from './support/receiver';
 import { SmtpSink } from './support/smtp-sink';
@@ -127,21 +128,9 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       const h = await createHook({ url: rx.url('/race'), failureLimit: 5, failureNotifyUserIds: [ra, rb] }, org);
       // Every request is held a little so the two processes overlap.
       rx.respond(() => ({ status: 500, delayMs: 50 }));
-      const env = {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: process.env.DATABASE_URL,
-        REDIS_URL: process.env.REDIS_URL,
-        HOOKLINE_ENCRYPTION_KEY: process.env.HOOKLINE_ENCRYPTION_KEY,
-        HOOKLINE_TOKEN_SECRET: process.env.HOOKLINE_TOKEN_SECRET,
-        HOOKLINE_ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
-        HOOKLINE_RETRY_SCHEDULE: '',
-        HOOKLINE_WORKER_CONCURRENCY: '25',
-        SMTP_URL: smtp.url,
-        SMTP_FROM: 'hookline@test.local',
-      };
+      const env = { HOOKLINE_RETRY_SCHEDULE: '', HOOKLINE_WORKER_CONCURRENCY: '25', SMTP_URL: smtp.url, SMTP_FROM: 'hookline@test.local' };
       const ports = [await freePort(), await freePort()];
-      const procs = ports.map((p) => new AppProcess('dist/apps/worker/main.js', [], { ...env, HOOKLINE_WORKER_METRICS_PORT: String(p) }));
+      const procs = ports.map((p) => new AppProcess('dist/apps/worker/main.js', [], workerProcessEnv({ ...env, HOOKLINE_WORKER_METRICS_PORT: String(p) })));
       try {
         await Promise.all(procs.map((p) => p.waitFor(/worker ready/)));
         const mailsBefore = smtp.mails.length;
@@ -458,16 +447,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       worker = null;
       const h = await createHook({ url: rx.url('/slow-shutdown'), triggerType: 'DEVICE_DOORBELL_RANG' });
       rx.respond(() => ({ status: 200, delayMs: 1500 }));
-      const proc = new AppProcess('dist/apps/worker/main.js', [], {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        DATABASE_URL: process.env.DATABASE_URL,
-        REDIS_URL: process.env.REDIS_URL,
-        HOOKLINE_ENCRYPTION_KEY: process.env.HOOKLINE_ENCRYPTION_KEY,
-        HOOKLINE_TOKEN_SECRET: process.env.HOOKLINE_TOKEN_SECRET,
-        HOOKLINE_ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
-        HOOKLINE_WORKER_METRICS_PORT: '0',
-      });
+      const proc = new AppProcess('dist/apps/worker/main.js', [], workerProcessEnv());
       try {
         await proc.waitFor(/worker ready/);
         await as(admin).post('/api/v1/organization/events', { event_type: 'device.doorbell_rang', device_id: DEVICE });

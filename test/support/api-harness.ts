@@ -4,6 +4,7 @@ import request from 'supertest';
 import { PrismaClient, pgAdapterFor } from '@hookline/db';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { bootstrap, BootstrapResult } from '../../apps/cli/src/bootstrap.command';
+import { withEnv } from './env';
 
 export interface OrgAdmin extends BootstrapResult {
   token: string;
@@ -29,12 +30,7 @@ export class ApiHarness {
 
   static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
     const h = new ApiHarness();
-    const saved: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(env)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    try {
+    await withEnv(env, async () => {
       h.app = await createApiApp({
         logWrite: (line) => {
           h.logs.push(line);
@@ -42,12 +38,7 @@ export class ApiHarness {
         },
       });
       await h.app.init();
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    });
     return h;
   }
 

@@ -5,6 +5,7 @@ import { JsonLogger } from '@hookline/common';
 import { WorkerLifecycle } from '../../apps/worker/src/worker.lifecycle';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { ApiHarness } from './api-harness';
+import { withEnv } from './env';
 
 /** The real worker (same module as main.ts) in-process, with its own settings. */
 export class WorkerHarness {
@@ -12,23 +13,12 @@ export class WorkerHarness {
 
   static async start(env: Record<string, string> = {}): Promise<WorkerHarness> {
     const h = new WorkerHarness();
-    const all = { HOOKLINE_WORKER_METRICS_PORT: '0', ...env };
-    const saved: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(all)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    try {
+    await withEnv({ HOOKLINE_WORKER_METRICS_PORT: '0', ...env }, async () => {
       h.app = await NestFactory.createApplicationContext(WorkerModule, {
         logger: new JsonLogger('info', (line) => void ApiHarness.allLogs.push(line)),
       });
       await h.app.init();
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    });
     return h;
   }
 

@@ -6,6 +6,7 @@ import { DeliveryStatus } from '@hookline/db';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OrgQueryDto, PageQueryDto } from '../common/pagination.dto';
+import { AttemptDto } from '../webhooks/dto/webhook.dto';
 import { parseWebhookId } from '../webhooks/webhooks.controller';
 import { DeliveriesService } from './deliveries.service';
 
@@ -18,15 +19,8 @@ class ListDeliveriesQueryDto extends PageQueryDto {
   status?: DeliveryStatus;
 }
 
-class AttemptDto {
+class NumberedAttemptDto extends AttemptDto {
   @ApiProperty() number: number;
-  @ApiProperty({ description: 'ms since epoch' }) startedAt: number;
-  @ApiProperty() requestMethod: string;
-  @ApiProperty() requestUrl: string;
-  @ApiProperty({ nullable: true, type: Number }) responseStatus: number | null;
-  @ApiProperty() durationMs: number;
-  @ApiProperty({ nullable: true, type: String, description: 'Up to 16 KiB of the response body' }) responseBody: string | null;
-  @ApiProperty({ nullable: true, type: String }) error: string | null;
 }
 
 class DeliveryDto {
@@ -37,7 +31,7 @@ class DeliveryDto {
   @ApiProperty({ enum: STATUSES }) status: DeliveryStatus;
   @ApiProperty({ description: 'ms since epoch' }) createdAt: number;
   @ApiProperty({ nullable: true, type: Number, description: 'When the next attempt is due (PENDING only)' }) nextAttemptAt: number | null;
-  @ApiProperty({ type: [AttemptDto], description: 'Oldest first' }) attempts: AttemptDto[];
+  @ApiProperty({ type: [NumberedAttemptDto], description: 'Oldest first' }) attempts: NumberedAttemptDto[];
 }
 
 class DeliveryPageDto {

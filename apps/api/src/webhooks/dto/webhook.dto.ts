@@ -209,8 +209,8 @@ export class WebhookDto {
   @ApiPropertyOptional({ example: 'whsec_…', description: 'Only in the response to create (and rotate-secret)' }) signingSecret?: string;
 }
 
-export class TestAttemptDto {
-  @ApiProperty({ enum: ['SUCCEEDED', 'FAILED'] }) status: 'SUCCEEDED' | 'FAILED';
+/** One attempt as the delivery log shows it (SPEC §5.7). */
+export class AttemptDto {
   @ApiProperty({ description: 'ms since epoch' }) startedAt: number;
   @ApiProperty() requestMethod: string;
   @ApiProperty() requestUrl: string;
@@ -218,6 +218,10 @@ export class TestAttemptDto {
   @ApiProperty() durationMs: number;
   @ApiProperty({ nullable: true, type: String, description: 'Up to 16 KiB of the response body' }) responseBody: string | null;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
+}
+
+export class TestAttemptDto extends AttemptDto {
+  @ApiProperty({ enum: ['SUCCEEDED', 'FAILED'] }) status: 'SUCCEEDED' | 'FAILED';
   @ApiProperty({ description: 'The sample event that was sent' }) event: Record<string, unknown>;
 }
 

@@ -5,6 +5,8 @@ import { DbModule } from '@hookline/db';
 import { DeliveryModule } from '@hookline/delivery';
 import { QueueModule, RedisModule } from '@hookline/queue';
 import { AttemptRecorder } from './delivery/attempt-recorder';
+import { ClaimBatcher } from './delivery/claim.batcher';
+import { WebhookDefinitions } from './delivery/webhook-definitions';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
 import { MetricsServer } from './metrics/metrics.server';
@@ -26,6 +28,8 @@ import { WorkerLifecycle } from './worker.lifecycle';
     MetricsService,
     MetricsServer,
     DeliveryService,
+    ClaimBatcher,
+    WebhookDefinitions,
     AttemptRecorder,
     DeliveryProcessor,
     EmailService,

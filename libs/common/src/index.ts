@@ -6,3 +6,4 @@ export * from './crypto/crypto.module';
 export * from './page';
 export * from './version';
 export * from './metrics/metrics.service';
+export * from './batching/micro-batcher';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MicroBatcher } from '@hookline/common';
 import { Prisma, PrismaService } from '@hookline/db';
 import { AttemptResult } from '@hookline/delivery';
 
@@ -15,108 +16,169 @@ export interface RecordOutcome {
   /** False when this attempt had already been recorded (a duplicate job): nothing changed. */
   recorded: boolean;
   status: 'SUCCEEDED' | 'FAILED' | 'PENDING';
-  /** This attempt's transaction is the one that disabled the webhook. */
+  /** This batch disabled the webhook; set on the attempt that tipped it. */
   disabledWebhook: boolean;
   notificationIds: bigint[];
   cancelledDeliveries: number;
 }
 
+interface WebhookTotals {
+  id: number;
+  total: number;
+  fails: number;
+  hadSuccess: boolean;
+  /** Failures after the batch's last success: the new count when there was one. */
+  tailFails: number;
+  lastAt: Date;
+  gone: boolean;
+  /** Index (in the batch) of the last failed attempt: it carries the disable. */
+  lastFailure: number;
+}
+
 /**
- * Records one attempt and moves every counter in one transaction (SPEC §5.4):
- * the attempt row (unique per delivery and number), the delivery's state, and
- * the webhook's counters in single UPDATEs. The webhook row lock taken by the
- * counter UPDATE serialises concurrent attempts of one webhook, so the
- * conditional ENABLED → DISABLED_DUE_TO_ERRORS UPDATE succeeds exactly once.
+ * Records attempts and moves every counter (SPEC §5.4), a batch of attempts per
+ * transaction so one commit serves many deliveries:
+ * 1. the webhooks concerned are locked in id order (no deadlock between workers);
+ * 2. attempt rows are inserted, unique per delivery and number: a duplicate job
+ *    records nothing;
+ * 3. each webhook's counters move in one UPDATE relative to their current values
+ *    (total + n; consecutive failures reset by a success or + failures);
+ * 4. a conditional UPDATE flips ENABLED → DISABLED_DUE_TO_ERRORS where the limit
+ *    is reached or a 410 came back; the row lock makes it happen exactly once;
+ * 5. the deliveries move on (retry, done or failed), and for each flipped
+ *    webhook the failure receivers get a notification and its queued deliveries
+ *    are cancelled — all in the same transaction.
  */
 @Injectable()
 export class AttemptRecorder {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly batcher: MicroBatcher<RecordInput, RecordOutcome>;
 
-  async record(input: RecordInput): Promise<RecordOutcome> {
-    const { deliveryId, webhookId, attempt, result } = input;
+  constructor(private readonly prisma: PrismaService) {
+    this.batcher = new MicroBatcher((items) => this.flush(items), 200, 3);
+  }
+
+  record(input: RecordInput): Promise<RecordOutcome> {
+    return this.batcher.submit(input);
+  }
+
+  private flush(items: RecordInput[]): Promise<RecordOutcome[]> {
     return this.prisma.$transaction(async (tx) => {
-      const inserted = await tx.$queryRaw<{ id: bigint }[]>`
+      const webhookIds = [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
+      await tx.$queryRaw`SELECT id FROM webhook WHERE id = ANY(${webhookIds}::int[]) ORDER BY id FOR UPDATE`;
+
+      const r = items.map((i) => i.result);
+      const inserted = await tx.$queryRaw<{ delivery_id: bigint; number: number }[]>`
         INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
-        VALUES (${deliveryId}, ${attempt}, ${result.startedAt}, ${result.requestMethod}, ${result.requestUrl.slice(0, 4096)},
-                ${result.responseStatus}, ${result.durationMs}, ${result.responseBody}, ${result.error})
+        SELECT * FROM unnest(${items.map((i) => i.deliveryId)}::bigint[], ${items.map((i) => i.attempt)}::int[], ${r.map((x) => x.startedAt)}::timestamptz[],
+                             ${r.map((x) => x.requestMethod)}::text[], ${r.map((x) => x.requestUrl.slice(0, 4096))}::text[], ${r.map((x) => x.responseStatus)}::int[],
+                             ${r.map((x) => x.durationMs)}::int[], ${r.map((x) => x.responseBody)}::text[], ${r.map((x) => x.error)}::text[])
         ON CONFLICT (delivery_id, number) DO NOTHING
-        RETURNING id`;
-      if (!inserted.length) return { recorded: false, status: 'PENDING', disabledWebhook: false, notificationIds: [], cancelledDeliveries: 0 };
+        RETURNING delivery_id, number`;
+      const fresh = new Set(inserted.map((row) => `${row.delivery_id}:${row.number}`));
+      const isNew = items.map((i) => fresh.has(`${i.deliveryId}:${i.attempt}`));
 
-      const counters = await tx.$queryRaw<{ consecutive_failures: number; failure_limit: number; status: string }[]>`
-        UPDATE webhook
-        SET total_attempts = total_attempts + 1,
-            last_triggered_at = ${result.startedAt},
-            consecutive_failures = CASE WHEN ${result.outcome.ok} THEN 0 ELSE consecutive_failures + 1 END
-        WHERE id = ${webhookId}
-        RETURNING consecutive_failures, failure_limit, status::text AS status`;
-      const c = counters[0];
+      const totals = this.totals(items, isNew);
+      if (totals.length) {
+        await tx.$executeRaw`
+          UPDATE webhook w
+          SET total_attempts = w.total_attempts + a.total,
+              last_triggered_at = GREATEST(COALESCE(w.last_triggered_at, a.last_at), a.last_at),
+              consecutive_failures = CASE WHEN a.had_success THEN a.tail_fails ELSE w.consecutive_failures + a.fails END
+          FROM unnest(${totals.map((t) => t.id)}::int[], ${totals.map((t) => t.total)}::int[], ${totals.map((t) => t.fails)}::int[],
+                      ${totals.map((t) => t.hadSuccess)}::boolean[], ${totals.map((t) => t.tailFails)}::int[], ${totals.map((t) => t.lastAt)}::timestamptz[])
+               AS a(id, total, fails, had_success, tail_fails, last_at)
+          WHERE w.id = a.id`;
+      }
 
-      let disabledAt: Date | null = null;
-      if (!result.outcome.ok && c && (result.outcome.gone || c.consecutive_failures >= c.failure_limit)) {
-        const flipped = await tx.$queryRaw<{ disabled_at: Date }[]>`
+      const failing = totals.filter((t) => t.fails > 0);
+      const flipped = new Map<number, Date>();
+      if (failing.length) {
+        const rows = await tx.$queryRaw<{ id: number; disabled_at: Date }[]>`
           UPDATE webhook SET status = 'DISABLED_DUE_TO_ERRORS', disabled_at = now(), updated_at = now()
-          WHERE id = ${webhookId} AND status = 'ENABLED' AND deleted_at IS NULL
-          RETURNING disabled_at`;
-        disabledAt = flipped[0]?.disabled_at ?? null;
+          WHERE id = ANY(${failing.map((t) => t.id)}::int[]) AND status = 'ENABLED' AND deleted_at IS NULL
+            AND (consecutive_failures >= failure_limit OR id = ANY(${failing.filter((t) => t.gone).map((t) => t.id)}::int[]))
+          RETURNING id, disabled_at`;
+        for (const row of rows) flipped.set(row.id, row.disabled_at);
       }
 
-      const willRetry = !result.outcome.ok && input.retryDelayMs !== null && disabledAt === null;
-      const status = result.outcome.ok ? 'SUCCEEDED' : willRetry ? 'PENDING' : 'FAILED';
-      const nextAt = willRetry ? new Date(Date.now() + input.retryDelayMs!) : null;
-      const moved = await tx.$executeRaw`
-        UPDATE delivery
-        SET attempt_count = ${attempt},
-            status = ${status}::"DeliveryStatus",
-            next_attempt_at = COALESCE(${nextAt}::timestamptz, next_attempt_at),
-            claim_expires_at = NULL,
-            completed_at = CASE WHEN ${status} = 'PENDING' THEN NULL ELSE now() END
-        WHERE id = ${deliveryId} AND attempt_count = ${attempt - 1}`;
-      if (moved !== 1) throw new Error(`delivery ${deliveryId} moved on under attempt ${attempt}`);
+      const outcomes: RecordOutcome[] = items.map((i, idx) => {
+        if (!isNew[idx]) return { recorded: false, status: 'PENDING', disabledWebhook: false, notificationIds: [], cancelledDeliveries: 0 };
+        const ok = i.result.outcome.ok;
+        const retry = !ok && i.retryDelayMs !== null && !flipped.has(i.webhookId);
+        return { recorded: true, status: ok ? 'SUCCEEDED' : retry ? 'PENDING' : 'FAILED', disabledWebhook: false, notificationIds: [], cancelledDeliveries: 0 };
+      });
 
-      let notificationIds: bigint[] = [];
-      let cancelledDeliveries = 0;
-      if (disabledAt) {
-        notificationIds = await this.notifyReceivers(tx, webhookId, disabledAt, result, c);
-        cancelledDeliveries = await this.cancelPending(tx, webhookId);
+      const moving = items.map((i, idx) => ({ i, o: outcomes[idx] })).filter((x) => x.o.recorded);
+      if (moving.length) {
+        const now = Date.now();
+        const moved = await tx.$executeRaw`
+          UPDATE delivery d
+          SET attempt_count = v.att, status = v.status::"DeliveryStatus",
+              next_attempt_at = COALESCE(v.next_at, d.next_attempt_at),
+              claim_expires_at = NULL,
+              completed_at = CASE WHEN v.status = 'PENDING' THEN NULL ELSE now() END
+          FROM unnest(${moving.map((m) => m.i.deliveryId)}::bigint[], ${moving.map((m) => m.i.attempt)}::int[], ${moving.map((m) => m.o.status)}::text[],
+                      ${moving.map((m) => (m.o.status === 'PENDING' ? new Date(now + m.i.retryDelayMs!) : null))}::timestamptz[]) AS v(id, att, status, next_at)
+          WHERE d.id = v.id AND d.attempt_count = v.att - 1`;
+        if (moved !== moving.length) throw new Error(`${moving.length - moved} deliveries moved on under their recorded attempt`);
       }
-      return { recorded: true, status, disabledWebhook: disabledAt !== null, notificationIds, cancelledDeliveries };
+
+      for (const [webhookId, disabledAt] of flipped) {
+        const t = totals.find((x) => x.id === webhookId)!;
+        const carrier = outcomes[t.lastFailure];
+        carrier.disabledWebhook = true;
+        carrier.notificationIds = await this.notifyReceivers(tx, webhookId, disabledAt, items[t.lastFailure].result);
+        carrier.cancelledDeliveries = await tx.$executeRaw`
+          UPDATE delivery SET status = 'CANCELLED', completed_at = now()
+          WHERE webhook_id = ${webhookId} AND status = 'PENDING' AND (claim_expires_at IS NULL OR claim_expires_at < now())`;
+      }
+      return outcomes;
     });
   }
 
+  /** Per webhook, in the order the attempts started: what the counters must add up to. */
+  private totals(items: RecordInput[], isNew: boolean[]): WebhookTotals[] {
+    const order = items.map((_, idx) => idx).filter((idx) => isNew[idx]).sort((a, b) => items[a].result.startedAt.getTime() - items[b].result.startedAt.getTime());
+    const by = new Map<number, WebhookTotals>();
+    for (const idx of order) {
+      const { webhookId, result } = items[idx];
+      const t = by.get(webhookId) ?? { id: webhookId, total: 0, fails: 0, hadSuccess: false, tailFails: 0, lastAt: result.startedAt, gone: false, lastFailure: idx };
+      t.total++;
+      if (result.startedAt > t.lastAt) t.lastAt = result.startedAt;
+      if (result.outcome.ok) {
+        t.hadSuccess = true;
+        t.tailFails = 0;
+      } else {
+        t.fails++;
+        t.tailFails++;
+        t.lastFailure = idx;
+        if (result.outcome.gone) t.gone = true;
+      }
+      by.set(webhookId, t);
+    }
+    return [...by.values()];
+  }
+
   /** One notification per failure receiver per disable (unique index), in the disabling transaction. */
-  private async notifyReceivers(
-    tx: Prisma.TransactionClient,
-    webhookId: number,
-    disabledAt: Date,
-    result: AttemptResult,
-    c: { consecutive_failures: number; failure_limit: number },
-  ): Promise<bigint[]> {
+  private async notifyReceivers(tx: Prisma.TransactionClient, webhookId: number, disabledAt: Date, result: AttemptResult): Promise<bigint[]> {
     const hook = await tx.webhook.findUniqueOrThrow({ where: { id: webhookId }, include: { organization: { select: { name: true } } } });
+    if (!hook.failureNotifyUserIds.length) return [];
     const reason = result.outcome.gone
       ? 'the receiver answered 410 Gone'
-      : `${c.consecutive_failures} consecutive failed attempts reached its failure limit of ${c.failure_limit}`;
+      : `${hook.consecutiveFailures} consecutive failed attempts reached its failure limit of ${hook.failureLimit}`;
     const last = result.responseStatus !== null ? `HTTP ${result.responseStatus}` : (result.error ?? 'unknown error');
     const subject = `Hookline: webhook "${hook.name}" was disabled`;
     const message =
       `Webhook ${hook.id} "${hook.name}" of organization "${hook.organization.name}" was disabled (DISABLED_DUE_TO_ERRORS): ${reason}.\n` +
       `Last attempt: ${result.requestMethod} ${result.requestUrl} → ${last}.\n` +
       `Fix the endpoint, then re-enable it with PUT /api/v1/organization/webhooks/${hook.id} {"status":"ENABLED"}; cancelled deliveries can be redelivered.`;
-    if (!hook.failureNotifyUserIds.length) return [];
     const rows = await tx.$queryRaw<{ id: bigint }[]>`
       INSERT INTO notification (organization_id, user_id, webhook_id, email, subject, message, disabled_at)
       SELECT u.organization_id, u.id, ${webhookId}, u.email, ${subject}, ${message}, ${disabledAt}
       FROM app_user u
-      WHERE u.organization_id = ${hook.organizationId} AND u.id = ANY(${hook.failureNotifyUserIds})
+      WHERE u.organization_id = ${hook.organizationId} AND u.id = ANY(${hook.failureNotifyUserIds}::int[])
       ON CONFLICT (webhook_id, user_id, disabled_at) DO NOTHING
       RETURNING id`;
-    return rows.map((r) => r.id);
-  }
-
-  /** Queued and scheduled deliveries of a disabled webhook end CANCELLED; in-flight ones finish. */
-  private async cancelPending(tx: Prisma.TransactionClient, webhookId: number): Promise<number> {
-    return tx.$executeRaw`
-      UPDATE delivery SET status = 'CANCELLED', completed_at = now()
-      WHERE webhook_id = ${webhookId} AND status = 'PENDING' AND (claim_expires_at IS NULL OR claim_expires_at < now())`;
+    return rows.map((row) => row.id);
   }
 }

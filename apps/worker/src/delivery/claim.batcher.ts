@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@hookline/config';
+import { MicroBatcher } from '@hookline/common';
+import { PrismaService } from '@hookline/db';
+import { WebhookDefinitions } from './webhook-definitions';
+
+export interface ClaimRequest {
+  deliveryId: bigint;
+  attempt: number;
+}
+
+export type Claim =
+  | { kind: 'skipped' }
+  | { kind: 'cancelled' }
+  | { kind: 'claimed'; webhookId: number; organizationId: number; payload: Record<string, unknown> };
+
+interface ClaimedRow {
+  id: bigint;
+  att: number;
+  webhook_id: number;
+  organization_id: number;
+  active: boolean;
+  version: Date;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Claims attempts for sending, many at once (SPEC §7: no two workers send the
+ * same attempt concurrently). One conditional UPDATE takes a lease on every
+ * delivery whose attempt n is due and unclaimed, and returns what sending needs:
+ * the event and the webhook's state and version. Deliveries of webhooks that
+ * are no longer ENABLED are cancelled in the same flush, unsent.
+ */
+@Injectable()
+export class ClaimBatcher {
+  private readonly batcher: MicroBatcher<ClaimRequest, Claim>;
+  private readonly leaseSeconds: number;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly definitions: WebhookDefinitions,
+    config: ConfigService,
+  ) {
+    // Long enough for a token fetch, a 401 refresh and the resend.
+    this.leaseSeconds = Math.ceil((config.get('requestTimeoutMs') * 3) / 1000) + 30;
+    this.batcher = new MicroBatcher((items) => this.flush(items), 200, 2);
+  }
+
+  claim(req: ClaimRequest): Promise<Claim> {
+    return this.batcher.submit(req);
+  }
+
+  private async flush(items: ClaimRequest[]): Promise<Claim[]> {
+    // One claim per (delivery, attempt) per batch; duplicates (a sweeper re-add) are skipped.
+    const seen = new Set<string>();
+    const unique = items.filter((i) => {
+      const key = `${i.deliveryId}:${i.attempt}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+      WITH v AS (SELECT * FROM unnest(${unique.map((i) => i.deliveryId)}::bigint[], ${unique.map((i) => i.attempt)}::int[]) AS t(id, att)),
+      claimed AS (
+        UPDATE delivery d SET claim_expires_at = now() + make_interval(secs => ${this.leaseSeconds})
+        FROM v
+        WHERE d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
+          AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
+        RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id
+      )
+      SELECT c.id, c.att, c.webhook_id, c.organization_id, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, w.updated_at AS version, e.payload
+      FROM claimed c JOIN webhook w ON w.id = c.webhook_id JOIN event e ON e.id = c.event_row_id`;
+
+    const byKey = new Map(rows.map((r) => [`${r.id}:${r.att}`, r]));
+    const inactive = rows.filter((r) => !r.active).map((r) => r.id);
+    if (inactive.length) {
+      await this.prisma.$executeRaw`
+        UPDATE delivery SET status = 'CANCELLED', completed_at = now(), claim_expires_at = NULL
+        WHERE id = ANY(${inactive}::bigint[]) AND status = 'PENDING'`;
+    }
+    await this.definitions.ensure(new Map(rows.filter((r) => r.active).map((r) => [r.webhook_id, r.version.getTime()])));
+
+    const handed = new Set<string>();
+    return items.map((i): Claim => {
+      const key = `${i.deliveryId}:${i.attempt}`;
+      const row = byKey.get(key);
+      if (!row || handed.has(key)) return { kind: 'skipped' };
+      handed.add(key);
+      if (!row.active) return { kind: 'cancelled' };
+      return { kind: 'claimed', webhookId: row.webhook_id, organizationId: row.organization_id, payload: row.payload };
+    });
+  }
+}

@@ -1,0 +1,405 @@
+import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
+import pg from 'pg';
+import { runCeilingWorker, enqueueCeilingJobs } from './ceiling';
+import { runReceiver } from './receiver';
+import { CpuMeter } from './cpu';
+import { median, percentile, progress, round, sleep } from './stats';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DATABASE_URL = process.env.DATABASE_URL!;
+const REDIS_URL = process.env.REDIS_URL!;
+const CONCURRENCY = Number(process.env.HOOKLINE_WORKER_CONCURRENCY ?? 50);
+const THROUGHPUT_EVENTS = Number(process.env.BENCH_THROUGHPUT_EVENTS ?? 20_000);
+const RATES = (process.env.BENCH_RATES ?? '200,500,1000').split(',').map(Number);
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 20);
+const FANOUTS = (process.env.BENCH_FANOUTS ?? '1000,10000').split(',').map(Number);
+const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
+const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
+
+// ---------------------------------------------------------------- receipts
+class Receipts {
+  private readonly at = new Map<string, number[]>();
+  count = 0;
+  add(list: [string, number][]) {
+    for (const [key, t] of list) {
+      const arr = this.at.get(key);
+      if (arr) arr.push(t);
+      else this.at.set(key, [t]);
+      this.count++;
+    }
+  }
+  first(key: string) {
+    return this.at.get(key)?.[0];
+  }
+  all(key: string) {
+    return this.at.get(key) ?? [];
+  }
+  clear() {
+    this.at.clear();
+    this.count = 0;
+  }
+  async waitForCount(n: number, timeoutMs: number, label: string) {
+    const deadline = Date.now() + timeoutMs;
+    let lastReport = 0;
+    while (this.count < n) {
+      if (Date.now() > deadline) throw new Error(`${label}: ${this.count} of ${n} receipts within ${timeoutMs} ms`);
+      if (Date.now() - lastReport > 2000) {
+        progress(`  ${label}: ${this.count}/${n} received`);
+        lastReport = Date.now();
+      }
+      await sleep(10);
+    }
+  }
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+// ---------------------------------------------------------------- processes
+/** Starts a built app with warn-level logs (as an operator would run it) and waits for its readiness URL. */
+async function startApp(script: string, env: Record<string, string>, readyUrl: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out = (out + d).slice(-4000)));
+  child.stderr!.on('data', (d) => (out = (out + d).slice(-4000)));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}: ${out}`);
+    const ok = await fetch(readyUrl).then((r) => r.ok, () => false);
+    if (ok) return child;
+    await sleep(100);
+  }
+  throw new Error(`${script} not ready: ${out}`);
+}
+
+async function stopChild(child: ChildProcess | undefined) {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+function forkRole(role: string, args: string[] = []): Promise<{ child: ChildProcess; msg: Record<string, unknown> }> {
+  const child = fork(__filename, ['--role', role, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (msg: Record<string, unknown>) => (msg.type === 'ready' ? resolve({ child, msg }) : reject(new Error(String(msg)))));
+    child.once('exit', (code) => reject(new Error(`${role} exited ${code}`)));
+  });
+}
+
+// ---------------------------------------------------------------- API client
+class Api {
+  token = '';
+  constructor(readonly base: string) {}
+  static async forNewOrg(base: string, name: string): Promise<Api> {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/apps/cli/main.js'), 'bootstrap', '--org', name, '--json'], { env: process.env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bootstrap: ${r.stderr}`);
+    const creds = JSON.parse(r.stdout) as { clientId: string; clientSecret: string; organizationId: number };
+    const api = new Api(base);
+    const res = await fetch(`${base}/oauth2/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    api.token = ((await res.json()) as { access_token: string }).access_token;
+    return Object.assign(api, { organizationId: creds.organizationId });
+  }
+  async post(pathname: string, body: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.base}${pathname}`, { method: 'POST', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  }
+}
+
+const lowBattery = (id: string) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.12 });
+const uuid = () => crypto.randomUUID();
+
+async function createWebhook(api: Api, receiverUrl: string, triggerType = 'DEVICE_LOW_BATTERY'): Promise<number> {
+  const level = triggerType === 'DEVICE_LOW_BATTERY' ? ', "level": {battery_level}' : '';
+  const res = await api.post('/api/v1/organization/webhooks', {
+    name: 'bench',
+    triggerType,
+    url: receiverUrl,
+    // Rendering and escaping are part of the measured work.
+    bodyTemplate: `{"event_id": "{event_id}"${level}, "device": "{device_id}", "org": "{organization.name}"}`,
+    failureLimit: 1000,
+  });
+  if (res.status !== 201) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
+async function publishBatches(api: Api, ids: string[], batch = 500, parallel = 4) {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += batch) chunks.push(ids.slice(i, i + batch));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++];
+        const res = await api.post('/api/v1/organization/events', { events: chunk.map(lowBattery) });
+        if (res.status !== 202) throw new Error(`publish: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      }
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- phases
+async function ceilingPhase(receiverUrl: string, receipts: Receipts, receiver: ChildProcess) {
+  progress(`ceiling: bare BullMQ worker, same HTTP client, concurrency ${CONCURRENCY}, ${THROUGHPUT_EVENTS} jobs`);
+  const { child } = await forkRole('ceiling', [REDIS_URL, receiverUrl, String(CONCURRENCY)]);
+  receipts.clear();
+  const cpu = new CpuMeter({ worker: () => [child.pid!], receiver: () => [receiver.pid!], redis: CpuMeter.byName('redis-server'), bench: () => [process.pid] });
+  cpu.start();
+  const queue = await enqueueCeilingJobs(REDIS_URL, THROUGHPUT_EVENTS);
+  await receipts.waitForCount(THROUGHPUT_EVENTS, 300_000, 'ceiling');
+  const cpuSeconds = cpu.stop();
+  const times = Array.from({ length: THROUGHPUT_EVENTS }, (_, i) => receipts.first(`c${i}`)!);
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  child.send({ type: 'stop' });
+  await new Promise((r) => child.once('exit', r));
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return { deliveriesPerSecond: THROUGHPUT_EVENTS / span, seconds: span, cpuMsPerDelivery: perDelivery(cpuSeconds, THROUGHPUT_EVENTS) };
+}
+
+function perDelivery(cpuSeconds: Record<string, number>, n: number) {
+  return Object.fromEntries(Object.entries(cpuSeconds).map(([k, v]) => [k, round((v * 1000) / n, 3)]));
+}
+
+async function throughputPhase(api: Api, receipts: Receipts, procs: { worker: ChildProcess; api: ChildProcess; receiver: ChildProcess }) {
+  progress(`throughput: ${THROUGHPUT_EVENTS} events through the API (batches of 500), one worker process`);
+  receipts.clear();
+  const ids = Array.from({ length: THROUGHPUT_EVENTS }, uuid);
+  const cpu = new CpuMeter({
+    worker: () => [procs.worker.pid!],
+    api: () => [procs.api.pid!],
+    receiver: () => [procs.receiver.pid!],
+    postgres: CpuMeter.byName('postgres'),
+    redis: CpuMeter.byName('redis-server'),
+    bench: () => [process.pid],
+  });
+  cpu.start();
+  const t0 = now();
+  await publishBatches(api, ids);
+  const published = now();
+  await receipts.waitForCount(THROUGHPUT_EVENTS, 600_000, 'throughput');
+  const cpuSeconds = cpu.stop();
+  const times = ids.map((id) => receipts.first(id)!);
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const duplicates = ids.reduce((n, id) => n + receipts.all(id).length - 1, 0);
+  return {
+    deliveriesPerSecond: THROUGHPUT_EVENTS / ((last - first) / 1000),
+    publishSeconds: (published - t0) / 1000,
+    endToEndSeconds: (last - t0) / 1000,
+    duplicates,
+    cpuMsPerDelivery: perDelivery(cpuSeconds, THROUGHPUT_EVENTS),
+  };
+}
+
+async function latencyPhase(api: Api, receipts: Receipts, rate: number) {
+  progress(`latency: ${rate} events/s for ${RATE_SECONDS} s`);
+  receipts.clear();
+  const sent = new Map<string, number>();
+  const tickMs = 10;
+  const perTick = rate / (1000 / tickMs);
+  let carry = 0;
+  const start = now();
+  const inflight: Promise<unknown>[] = [];
+  let rejected = 0;
+  for (let tick = 0; now() - start < RATE_SECONDS * 1000; tick++) {
+    carry += perTick;
+    const n = Math.floor(carry);
+    carry -= n;
+    if (n > 0) {
+      const ids = Array.from({ length: n }, uuid);
+      const t = now();
+      for (const id of ids) sent.set(id, t);
+      inflight.push(api.post('/api/v1/organization/events', { events: ids.map(lowBattery) }).then((r) => void (r.status !== 202 && (rejected += n))));
+    }
+    const wait = start + (tick + 1) * tickMs - now();
+    if (wait > 0) await sleep(wait);
+  }
+  await Promise.all(inflight);
+  await receipts.waitForCount(sent.size, 120_000, `latency ${rate}/s`);
+  const lat = [...sent].map(([id, t]) => receipts.first(id)! - t);
+  return { rate, events: sent.size, rejected, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: Math.max(...lat) };
+}
+
+async function fanoutPhase(base: string, receiverUrl: string, receipts: Receipts, db: pg.Client, n: number) {
+  progress(`fan-out: one event to ${n} webhooks`);
+  const api = await Api.forNewOrg(base, `bench-fanout-${n}`);
+  const template = await createWebhook(api, receiverUrl, 'DEVICE_TAMPERED');
+  // Clones of a webhook made through the API (setup, not measured).
+  await db.query(
+    `INSERT INTO webhook (organization_id, name, trigger_type, url, method, content_type, auth_type, headers, body_template, failure_limit, signing_secret_enc, updated_at)
+     SELECT organization_id, name || '-' || g, trigger_type, url, method, content_type, auth_type, headers, body_template, failure_limit, signing_secret_enc, now()
+     FROM webhook, generate_series(2, $2) g WHERE id = $1`,
+    [template, n],
+  );
+  receipts.clear();
+  const id = uuid();
+  const t0 = now();
+  const res = await api.post('/api/v1/organization/events', { event_type: 'device.tampered', event_id: id, device_id: DEVICE });
+  const accepted = now();
+  if (res.body?.matchedWebhooks !== n) throw new Error(`fan-out matched ${res.body?.matchedWebhooks}, expected ${n}`);
+  await receipts.waitForCount(n, 120_000, `fan-out ${n}`);
+  const last = Math.max(...receipts.all(id));
+  await db.query(`UPDATE webhook SET status = 'DISABLED' WHERE organization_id = $1`, [(api as unknown as { organizationId: number }).organizationId]);
+  return { webhooks: n, acceptedMs: accepted - t0, lastDeliveryMs: last - t0 };
+}
+
+async function ingestPhase(api: Api, seconds: number) {
+  progress(`ingest: batches of 500 events for ${seconds} s, 4 concurrent publishers, worker stopped`);
+  let accepted = 0;
+  const start = now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (now() - start < seconds * 1000) {
+        const res = await api.post('/api/v1/organization/events', { events: Array.from({ length: 500 }, () => lowBattery(uuid())) });
+        if (res.status === 202) accepted += 500;
+      }
+    }),
+  );
+  const elapsed = (now() - start) / 1000;
+  return { eventsPerSecond: accepted / elapsed, accepted, seconds: elapsed };
+}
+
+async function obliterateDeliveryQueue() {
+  const { Queue } = await import('bullmq');
+  const { bullConnection, QUEUES, QUEUE_PREFIX } = await import('@hookline/queue');
+  const q = new Queue(QUEUES.delivery, { connection: bullConnection(REDIS_URL, 'worker'), prefix: QUEUE_PREFIX });
+  await q.obliterate({ force: true });
+  await q.close();
+}
+
+// ---------------------------------------------------------------- machine
+async function machine(db: pg.Client) {
+  const redis = new Redis(REDIS_URL);
+  const info = await redis.info('server');
+  await redis.quit();
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    postgres: (await db.query('SHOW server_version')).rows[0].server_version,
+    redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    workerConcurrency: CONCURRENCY,
+  };
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const env = {
+    NODE_ENV: 'production',
+    HOOKLINE_ALLOWED_TARGET_CIDRS: '127.0.0.0/8',
+    HOOKLINE_WORKER_CONCURRENCY: String(CONCURRENCY),
+    HOOKLINE_RATE_LIMIT_PER_MINUTE: '10000000',
+    HOOKLINE_MAX_BODY_BYTES: String(8 * 1024 * 1024),
+  };
+  const port = 3000 + Math.floor(Math.random() * 1000) + 40000;
+  const base = `http://127.0.0.1:${port}`;
+  const receipts = new Receipts();
+  const { child: receiver, msg } = await forkRole('receiver');
+  receiver.on('message', (m: { type: string; receipts?: [string, number][] }) => m.type === 'receipts' && receipts.add(m.receipts!));
+  const receiverUrl = `http://127.0.0.1:${msg.port}/hook`;
+  let apiProc: ChildProcess | undefined;
+  let workerProc: ChildProcess | undefined;
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), machine: await machine(db) };
+  try {
+    results.ceiling = await ceilingPhase(receiverUrl, receipts, receiver);
+    apiProc = await startApp('dist/apps/api/main.js', { ...env, PORT: String(port) }, `${base}/health/ready`);
+
+    const ingestApi = await Api.forNewOrg(base, 'bench-ingest');
+    await createWebhook(ingestApi, receiverUrl);
+    results.ingest = await ingestPhase(ingestApi, INGEST_SECONDS);
+    // The ingest phase's deliveries are not part of what follows.
+    await db.query(`UPDATE delivery SET status = 'CANCELLED' WHERE organization_id = $1 AND status = 'PENDING'`, [(ingestApi as unknown as { organizationId: number }).organizationId]);
+    await obliterateDeliveryQueue();
+
+    const metricsPort = port + 1;
+    // BENCH_PROFILE=1 writes a V8 CPU profile of the worker to bench/results/ (inspect with Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench', 'results')}`] : [];
+    workerProc = await startApp('dist/apps/worker/main.js', { ...env, HOOKLINE_WORKER_METRICS_PORT: String(metricsPort) }, `http://127.0.0.1:${metricsPort}/health/ready`, profile);
+    const api = await Api.forNewOrg(base, 'bench-throughput');
+    await createWebhook(api, receiverUrl);
+    const warm = Array.from({ length: 500 }, uuid);
+    receipts.clear();
+    await publishBatches(api, warm);
+    await receipts.waitForCount(500, 60_000, 'warm-up');
+    results.throughput = await throughputPhase(api, receipts, { worker: workerProc, api: apiProc, receiver });
+    results.latency = [];
+    for (const rate of RATES) (results.latency as unknown[]).push(await latencyPhase(api, receipts, rate));
+    results.fanout = [];
+    for (const n of FANOUTS) (results.fanout as unknown[]).push(await fanoutPhase(base, receiverUrl, receipts, db, n));
+  } finally {
+    await stopChild(workerProc);
+    await stopChild(apiProc);
+    receiver.kill('SIGTERM');
+    await db.end();
+  }
+  results.finishedAt = new Date().toISOString();
+  progress(JSON.stringify(results));
+  report(results);
+}
+
+const fmtCpu = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
+
+function report(r: any) {
+  const ratio = r.throughput.deliveriesPerSecond / r.ceiling.deliveriesPerSecond;
+  r.throughput.ratioToCeiling = ratio;
+  const rows: [string, string, string][] = [
+    ['Ceiling: bare BullMQ + same HTTP client', `${round(r.ceiling.deliveriesPerSecond, 0)} deliveries/s`, 'reference'],
+    ['Hookline throughput (API → worker → receiver)', `${round(r.throughput.deliveriesPerSecond, 0)} deliveries/s`, `${round(ratio * 100, 0)} % of ceiling (target ≥ 80 %)`],
+    ...r.latency.map((l: any) => [
+      `Latency at ${l.rate} events/s (${l.events} events)`,
+      `p50 ${round(l.p50)} / p95 ${round(l.p95)} / p99 ${round(l.p99)} ms`,
+      l.rate === 500 ? 'target p99 ≤ 50 ms' : '',
+    ]),
+    ...r.fanout.map((f: any) => [`Fan-out to ${f.webhooks} webhooks`, `last delivery after ${round(f.lastDeliveryMs / 1000, 2)} s (202 in ${round(f.acceptedMs, 0)} ms)`, f.webhooks === 10000 ? 'target ≤ 5 s' : '']),
+    ['Ingest (one API process, 202 = committed)', `${round(r.ingest.eventsPerSecond, 0)} events/s`, 'target ≥ 2000'],
+    ['CPU ms per delivery, ceiling', fmtCpu(r.ceiling.cpuMsPerDelivery), ''],
+    ['CPU ms per delivery, Hookline', fmtCpu(r.throughput.cpuMsPerDelivery), ''],
+  ];
+  const w = [Math.max(...rows.map((x) => x[0].length)), Math.max(...rows.map((x) => x[1].length))];
+  const line = (a: string, b: string, c: string) => `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c}`;
+  const m = r.machine;
+  const out = [
+    `Hookline benchmark — ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}, worker concurrency ${m.workerConcurrency}`,
+    '',
+    line('measure', 'result', 'note'),
+    line('-'.repeat(w[0]), '-'.repeat(w[1]), '----'),
+    ...rows.map((x) => line(...x)),
+    '',
+  ].join('\n');
+  process.stdout.write(out);
+  const dir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${r.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+  process.stdout.write(`results: ${path.relative(ROOT, file)}\n`);
+  void median;
+}
+
+// ---------------------------------------------------------------- roles
+const roleIndex = process.argv.indexOf('--role');
+const role = roleIndex > 0 ? process.argv[roleIndex + 1] : 'main';
+if (role === 'receiver') runReceiver();
+else if (role === 'ceiling') runCeilingWorker(process.argv[roleIndex + 2], process.argv[roleIndex + 3], Number(process.argv[roleIndex + 4]));
+else
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`[bench] failed: ${(err as Error).stack}\n`);
+      process.exit(1);
+    },
+  );

@@ -6,6 +6,7 @@ import { AppProcess, freePort } from './support/processes';
 import { Receiver, eventually } from './support/receiver';
 import { SmtpSink } from './support/smtp-sink';
 import { WorkerHarness } from './support/worker-harness';
+import { DeliveryQueue } from '@hookline/queue';
 import { RetentionService } from '../apps/worker/src/retention/retention.service';
 
 const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
@@ -130,11 +131,17 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       rx.respond(() => ({ status: 500, delayMs: 50 }));
       const env = { HOOKLINE_RETRY_SCHEDULE: '', HOOKLINE_WORKER_CONCURRENCY: '25', SMTP_URL: smtp.url, SMTP_FROM: 'hookline@test.local' };
       const ports = [await freePort(), await freePort()];
+      const mailsBefore = smtp.mails.length;
       const procs = ports.map((p) => new AppProcess('dist/apps/worker/main.js', [], workerProcessEnv({ ...env, HOOKLINE_WORKER_METRICS_PORT: String(p) })));
+      const queue = api.app.get(DeliveryQueue).deliveries;
       try {
         await Promise.all(procs.map((p) => p.waitFor(/worker ready/)));
-        const mailsBefore = smtp.mails.length;
-        expect((await publish(50, org)).status).toBe(202);
+        // 50 publishers at once while the queue is paused, so all 50 deliveries exist
+        // and wait; on resume both processes take jobs at the same moment.
+        await queue.pause();
+        const answers = await Promise.all(Array.from({ length: 50 }, () => publish(1, org)));
+        expect(answers.every((a) => a.status === 202 && a.body.matchedWebhooks === 1)).toBe(true);
+        await queue.resume();
         await settled(h.id, 50, org);
         const state = await hook(h.id, org);
         expect(state.status).toBe('DISABLED_DUE_TO_ERRORS');
@@ -148,7 +155,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
         expect(byStatus.FAILED).toBe(attempts);
         expect((byStatus.CANCELLED ?? 0) + attempts).toBe(50);
         // Both processes worked, and the receiver saw exactly the attempts recorded.
-        expect(procs.every((p) => /"result":"failed"/.test(p.text()))).toBe(true);
+        expect(procs.every((p) => /"msg":"delivery job".*"failed":\d+/.test(p.text()))).toBe(true);
         expect(rx.requests.filter((r) => r.url === '/race')).toHaveLength(attempts);
 
         const notes = await eventually(async () => {
@@ -168,6 +175,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
         expect(metrics).toMatch(/hookline_webhooks_disabled \d+/);
         expect((await fetch(`http://127.0.0.1:${ports[1]}/health/ready`)).status).toBe(200);
       } finally {
+        await queue.resume();
         for (const p of procs) p.child.kill('SIGTERM');
         await Promise.all(procs.map((p) => p.exited));
         worker = await WorkerHarness.start(workerEnv());
@@ -466,7 +474,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
 
   it('never logs secrets, tokens or signing secrets', () => {
     const logs = ApiHarness.allLogText();
-    expect(logs).toContain('"msg":"attempt"');
+    expect(logs).toContain('"msg":"delivery job"');
     expect(logs).not.toMatch(/whsec_|hls_|hook-secret|p@ss/);
     expect(logs).not.toContain(admin.token);
     void userA;

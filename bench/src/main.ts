@@ -277,6 +277,18 @@ async function obliterateDeliveryQueue() {
   await q.close();
 }
 
+/** Mean claim and record batch sizes so far, from the worker's /metrics. */
+async function batchSizes(metricsPort: number) {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const kind of ['claim', 'record']) {
+    const sum = Number(new RegExp(`hookline_batch_size_sum\\{kind="${kind}"\\} (\\S+)`).exec(text)?.[1]);
+    const count = Number(new RegExp(`hookline_batch_size_count\\{kind="${kind}"\\} (\\S+)`).exec(text)?.[1]);
+    out[kind] = round(sum / count, 1);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- machine
 async function machine(db: pg.Client) {
   const redis = new Redis(REDIS_URL);
@@ -337,6 +349,7 @@ async function main() {
     await publishBatches(api, warm);
     await receipts.waitForCount(500, 60_000, 'warm-up');
     results.throughput = await throughputPhase(api, receipts, { worker: workerProc, api: apiProc, receiver });
+    (results.throughput as Record<string, unknown>).batches = await batchSizes(metricsPort);
     results.latency = [];
     for (const rate of RATES) (results.latency as unknown[]).push(await latencyPhase(api, receipts, rate));
     results.fanout = [];
@@ -368,7 +381,7 @@ function report(r: any) {
     ...r.fanout.map((f: any) => [`Fan-out to ${f.webhooks} webhooks`, `last delivery after ${round(f.lastDeliveryMs / 1000, 2)} s (202 in ${round(f.acceptedMs, 0)} ms)`, f.webhooks === 10000 ? 'target ≤ 5 s' : '']),
     ['Ingest (one API process, 202 = committed)', `${round(r.ingest.eventsPerSecond, 0)} events/s`, 'target ≥ 2000'],
     ['CPU ms per delivery, ceiling', fmtCpu(r.ceiling.cpuMsPerDelivery), ''],
-    ['CPU ms per delivery, Hookline', fmtCpu(r.throughput.cpuMsPerDelivery), ''],
+    ['CPU ms per delivery, Hookline', fmtCpu(r.throughput.cpuMsPerDelivery), `mean batch: claim ${r.throughput.batches?.claim}, record ${r.throughput.batches?.record}`],
   ];
   const w = [Math.max(...rows.map((x) => x[0].length)), Math.max(...rows.map((x) => x[1].length))];
   const line = (a: string, b: string, c: string) => `${a.padEnd(w[0])}  ${b.padEnd(w[1])}  ${c}`;

@@ -1,3 +1,4 @@
 export * from './prisma.service';
 export * from './db.module';
 export * from '../../../generated/prisma/client';
+export * from './sql-pool';

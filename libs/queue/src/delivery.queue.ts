@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JobPayloads, QUEUES, deliveryJobId, emailJobId } from './queues';
+import { JobPayloads, QUEUES, deliveryBatchJobId, deliveryJobId, emailJobId } from './queues';
 
 export interface AttemptJob {
   deliveryId: string | bigint;
@@ -10,14 +10,30 @@ export interface AttemptJob {
 }
 
 const CHUNK = 1000;
+/** Deliveries per batch job: small enough that several workers share a large fan-out. */
+export const DELIVERY_BATCH = 50;
 
 /** Producer for delivery and email jobs. Callers enqueue after their transaction commits. */
 @Injectable()
 export class DeliveryQueue {
   constructor(
-    @InjectQueue(QUEUES.delivery) readonly deliveries: Queue<JobPayloads['deliver']>,
+    @InjectQueue(QUEUES.delivery) readonly deliveries: Queue<JobPayloads['deliver'] | JobPayloads['deliver-batch']>,
     @InjectQueue(QUEUES.email) readonly emails: Queue<JobPayloads['send-email']>,
   ) {}
+
+  /**
+   * First attempts of deliveries committed together, as batch jobs. Each
+   * delivery still has its own claim, attempt and outcome; the batch only shares
+   * the queue round trips.
+   */
+  async enqueueFirstAttempts(deliveryIds: (string | bigint)[]): Promise<void> {
+    const jobs = [];
+    for (let i = 0; i < deliveryIds.length; i += DELIVERY_BATCH) {
+      const ids = deliveryIds.slice(i, i + DELIVERY_BATCH).map(String);
+      jobs.push({ name: 'deliver-batch', data: { deliveryIds: ids, attempt: 1 }, opts: { jobId: deliveryBatchJobId(ids[0], ids.length, 1) } });
+    }
+    for (let i = 0; i < jobs.length; i += CHUNK) await this.deliveries.addBulk(jobs.slice(i, i + CHUNK));
+  }
 
   async enqueueAttempts(jobs: AttemptJob[]): Promise<void> {
     for (let i = 0; i < jobs.length; i += CHUNK) {

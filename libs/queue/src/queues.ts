@@ -11,8 +11,10 @@ export const QUEUE_PREFIX = 'hookline';
 
 /** Job name → payload. Ids only: never secrets, rendered bodies or event data. */
 export interface JobPayloads {
-  /** Attempt number `attempt` of a delivery. */
+  /** Attempt number `attempt` of a delivery (retries, redeliveries, the sweeper). */
   deliver: { deliveryId: string; attempt: number };
+  /** First attempts of deliveries created together: one job for many, so Redis work is shared. */
+  'deliver-batch': { deliveryIds: string[]; attempt: number };
   'send-email': { notificationId: string };
   sweep: Record<string, never>;
   prune: Record<string, never>;
@@ -20,6 +22,7 @@ export interface JobPayloads {
 
 /** Deterministic ids make enqueueing idempotent: adding an existing job is a no-op. No `:` (BullMQ). */
 export const deliveryJobId = (deliveryId: string | bigint, attempt: number) => `d-${deliveryId}-${attempt}`;
+export const deliveryBatchJobId = (firstId: string | bigint, count: number, attempt: number) => `b-${firstId}-${count}-${attempt}`;
 export const emailJobId = (notificationId: string | bigint) => `n-${notificationId}`;
 
 /**

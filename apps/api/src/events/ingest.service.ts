@@ -146,7 +146,7 @@ export class IngestService {
   private async enqueue(deliveryIds: bigint[]): Promise<void> {
     if (!deliveryIds.length || this.skipEnqueue) return;
     try {
-      await withTimeout(this.queue.enqueueAttempts(deliveryIds.map((id) => ({ deliveryId: id, attempt: 1 }))), 3000);
+      await withTimeout(this.queue.enqueueFirstAttempts(deliveryIds), 3000);
     } catch (err) {
       this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveries: deliveryIds.length, error: (err as Error).message });
     }

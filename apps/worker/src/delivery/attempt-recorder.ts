@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { MicroBatcher } from '@hookline/common';
-import { Prisma, PrismaService } from '@hookline/db';
+import { MetricsService, MicroBatcher } from '@hookline/common';
+import type { PoolClient } from 'pg';
+import { SqlPool } from '@hookline/db';
 import { AttemptResult } from '@hookline/delivery';
 
 export interface RecordInput {
@@ -53,7 +54,10 @@ interface WebhookTotals {
 export class AttemptRecorder {
   private readonly batcher: MicroBatcher<RecordInput, RecordOutcome>;
 
-  constructor(private readonly prisma: PrismaService) {
+  constructor(
+    private readonly sql: SqlPool,
+    private readonly metrics: MetricsService,
+  ) {
     this.batcher = new MicroBatcher((items) => this.flush(items), 200, 3);
   }
 
@@ -62,42 +66,55 @@ export class AttemptRecorder {
   }
 
   private flush(items: RecordInput[]): Promise<RecordOutcome[]> {
-    return this.prisma.$transaction(async (tx) => {
+    this.metrics.batchSize.observe({ kind: 'record' }, items.length);
+    return this.sql.transaction(async (tx) => {
       const webhookIds = [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
-      await tx.$queryRaw`SELECT id FROM webhook WHERE id = ANY(${webhookIds}::int[]) ORDER BY id FOR UPDATE`;
+      await tx.query('SELECT id FROM webhook WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [webhookIds]);
 
       const r = items.map((i) => i.result);
-      const inserted = await tx.$queryRaw<{ delivery_id: bigint; number: number }[]>`
-        INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
-        SELECT * FROM unnest(${items.map((i) => i.deliveryId)}::bigint[], ${items.map((i) => i.attempt)}::int[], ${r.map((x) => x.startedAt)}::timestamptz[],
-                             ${r.map((x) => x.requestMethod)}::text[], ${r.map((x) => x.requestUrl.slice(0, 4096))}::text[], ${r.map((x) => x.responseStatus)}::int[],
-                             ${r.map((x) => x.durationMs)}::int[], ${r.map((x) => x.responseBody)}::text[], ${r.map((x) => x.error)}::text[])
-        ON CONFLICT (delivery_id, number) DO NOTHING
-        RETURNING delivery_id, number`;
+      const { rows: inserted } = await tx.query<{ delivery_id: string; number: number }>(
+        `INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[])
+         ON CONFLICT (delivery_id, number) DO NOTHING
+         RETURNING delivery_id, number`,
+        [
+          items.map((i) => String(i.deliveryId)),
+          items.map((i) => i.attempt),
+          r.map((x) => x.startedAt),
+          r.map((x) => x.requestMethod),
+          r.map((x) => x.requestUrl.slice(0, 4096)),
+          r.map((x) => x.responseStatus),
+          r.map((x) => x.durationMs),
+          r.map((x) => (x.responseBody === null ? null : x.responseBody.replace(/\u0000/g, ''))),
+          r.map((x) => x.error),
+        ],
+      );
       const fresh = new Set(inserted.map((row) => `${row.delivery_id}:${row.number}`));
       const isNew = items.map((i) => fresh.has(`${i.deliveryId}:${i.attempt}`));
 
       const totals = this.totals(items, isNew);
       if (totals.length) {
-        await tx.$executeRaw`
-          UPDATE webhook w
-          SET total_attempts = w.total_attempts + a.total,
-              last_triggered_at = GREATEST(COALESCE(w.last_triggered_at, a.last_at), a.last_at),
-              consecutive_failures = CASE WHEN a.had_success THEN a.tail_fails ELSE w.consecutive_failures + a.fails END
-          FROM unnest(${totals.map((t) => t.id)}::int[], ${totals.map((t) => t.total)}::int[], ${totals.map((t) => t.fails)}::int[],
-                      ${totals.map((t) => t.hadSuccess)}::boolean[], ${totals.map((t) => t.tailFails)}::int[], ${totals.map((t) => t.lastAt)}::timestamptz[])
-               AS a(id, total, fails, had_success, tail_fails, last_at)
-          WHERE w.id = a.id`;
+        await tx.query(
+          `UPDATE webhook w
+           SET total_attempts = w.total_attempts + a.total,
+               last_triggered_at = GREATEST(COALESCE(w.last_triggered_at, a.last_at), a.last_at),
+               consecutive_failures = CASE WHEN a.had_success THEN a.tail_fails ELSE w.consecutive_failures + a.fails END
+           FROM unnest($1::int[], $2::int[], $3::int[], $4::boolean[], $5::int[], $6::timestamptz[]) AS a(id, total, fails, had_success, tail_fails, last_at)
+           WHERE w.id = a.id`,
+          [totals.map((t) => t.id), totals.map((t) => t.total), totals.map((t) => t.fails), totals.map((t) => t.hadSuccess), totals.map((t) => t.tailFails), totals.map((t) => t.lastAt)],
+        );
       }
 
       const failing = totals.filter((t) => t.fails > 0);
       const flipped = new Map<number, Date>();
       if (failing.length) {
-        const rows = await tx.$queryRaw<{ id: number; disabled_at: Date }[]>`
-          UPDATE webhook SET status = 'DISABLED_DUE_TO_ERRORS', disabled_at = now(), updated_at = now()
-          WHERE id = ANY(${failing.map((t) => t.id)}::int[]) AND status = 'ENABLED' AND deleted_at IS NULL
-            AND (consecutive_failures >= failure_limit OR id = ANY(${failing.filter((t) => t.gone).map((t) => t.id)}::int[]))
-          RETURNING id, disabled_at`;
+        const { rows } = await tx.query<{ id: number; disabled_at: Date }>(
+          `UPDATE webhook SET status = 'DISABLED_DUE_TO_ERRORS', disabled_at = now(), updated_at = now()
+           WHERE id = ANY($1::int[]) AND status = 'ENABLED' AND deleted_at IS NULL
+             AND (consecutive_failures >= failure_limit OR id = ANY($2::int[]))
+           RETURNING id, disabled_at`,
+          [failing.map((t) => t.id), failing.filter((t) => t.gone).map((t) => t.id)],
+        );
         for (const row of rows) flipped.set(row.id, row.disabled_at);
       }
 
@@ -111,16 +128,22 @@ export class AttemptRecorder {
       const moving = items.map((i, idx) => ({ i, o: outcomes[idx] })).filter((x) => x.o.recorded);
       if (moving.length) {
         const now = Date.now();
-        const moved = await tx.$executeRaw`
-          UPDATE delivery d
-          SET attempt_count = v.att, status = v.status::"DeliveryStatus",
-              next_attempt_at = COALESCE(v.next_at, d.next_attempt_at),
-              claim_expires_at = NULL,
-              completed_at = CASE WHEN v.status = 'PENDING' THEN NULL ELSE now() END
-          FROM unnest(${moving.map((m) => m.i.deliveryId)}::bigint[], ${moving.map((m) => m.i.attempt)}::int[], ${moving.map((m) => m.o.status)}::text[],
-                      ${moving.map((m) => (m.o.status === 'PENDING' ? new Date(now + m.i.retryDelayMs!) : null))}::timestamptz[]) AS v(id, att, status, next_at)
-          WHERE d.id = v.id AND d.attempt_count = v.att - 1`;
-        if (moved !== moving.length) throw new Error(`${moving.length - moved} deliveries moved on under their recorded attempt`);
+        const { rowCount: moved } = await tx.query(
+          `UPDATE delivery d
+           SET attempt_count = v.att, status = v.status::"DeliveryStatus",
+               next_attempt_at = COALESCE(v.next_at, d.next_attempt_at),
+               claim_expires_at = NULL,
+               completed_at = CASE WHEN v.status = 'PENDING' THEN NULL ELSE now() END
+           FROM unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[]) AS v(id, att, status, next_at)
+           WHERE d.id = v.id AND d.attempt_count = v.att - 1`,
+          [
+            moving.map((m) => String(m.i.deliveryId)),
+            moving.map((m) => m.i.attempt),
+            moving.map((m) => m.o.status),
+            moving.map((m) => (m.o.status === 'PENDING' ? new Date(now + m.i.retryDelayMs!) : null)),
+          ],
+        );
+        if ((moved ?? 0) !== moving.length) throw new Error(`${moving.length - (moved ?? 0)} deliveries moved on under their recorded attempt`);
       }
 
       for (const [webhookId, disabledAt] of flipped) {
@@ -128,9 +151,12 @@ export class AttemptRecorder {
         const carrier = outcomes[t.lastFailure];
         carrier.disabledWebhook = true;
         carrier.notificationIds = await this.notifyReceivers(tx, webhookId, disabledAt, items[t.lastFailure].result);
-        carrier.cancelledDeliveries = await tx.$executeRaw`
-          UPDATE delivery SET status = 'CANCELLED', completed_at = now()
-          WHERE webhook_id = ${webhookId} AND status = 'PENDING' AND (claim_expires_at IS NULL OR claim_expires_at < now())`;
+        const cancelled = await tx.query(
+          `UPDATE delivery SET status = 'CANCELLED', completed_at = now()
+           WHERE webhook_id = $1 AND status = 'PENDING' AND (claim_expires_at IS NULL OR claim_expires_at < now())`,
+          [webhookId],
+        );
+        carrier.cancelledDeliveries = cancelled.rowCount ?? 0;
       }
       return outcomes;
     });
@@ -160,8 +186,14 @@ export class AttemptRecorder {
   }
 
   /** One notification per failure receiver per disable (unique index), in the disabling transaction. */
-  private async notifyReceivers(tx: Prisma.TransactionClient, webhookId: number, disabledAt: Date, result: AttemptResult): Promise<bigint[]> {
-    const hook = await tx.webhook.findUniqueOrThrow({ where: { id: webhookId }, include: { organization: { select: { name: true } } } });
+  private async notifyReceivers(tx: PoolClient, webhookId: number, disabledAt: Date, result: AttemptResult): Promise<bigint[]> {
+    const { rows } = await tx.query<{ id: number; name: string; organization_id: number; org_name: string; users: number[]; consecutive_failures: number; failure_limit: number }>(
+      `SELECT w.id, w.name, w.organization_id, o.name AS org_name, w.failure_notify_user_ids AS users, w.consecutive_failures, w.failure_limit
+       FROM webhook w JOIN organization o ON o.id = w.organization_id WHERE w.id = $1`,
+      [webhookId],
+    );
+    const w = rows[0];
+    const hook = { id: w.id, name: w.name, organizationId: w.organization_id, failureNotifyUserIds: w.users, consecutiveFailures: w.consecutive_failures, failureLimit: w.failure_limit, organization: { name: w.org_name } };
     if (!hook.failureNotifyUserIds.length) return [];
     const reason = result.outcome.gone
       ? 'the receiver answered 410 Gone'
@@ -172,13 +204,15 @@ export class AttemptRecorder {
       `Webhook ${hook.id} "${hook.name}" of organization "${hook.organization.name}" was disabled (DISABLED_DUE_TO_ERRORS): ${reason}.\n` +
       `Last attempt: ${result.requestMethod} ${result.requestUrl} → ${last}.\n` +
       `Fix the endpoint, then re-enable it with PUT /api/v1/organization/webhooks/${hook.id} {"status":"ENABLED"}; cancelled deliveries can be redelivered.`;
-    const rows = await tx.$queryRaw<{ id: bigint }[]>`
-      INSERT INTO notification (organization_id, user_id, webhook_id, email, subject, message, disabled_at)
-      SELECT u.organization_id, u.id, ${webhookId}, u.email, ${subject}, ${message}, ${disabledAt}
-      FROM app_user u
-      WHERE u.organization_id = ${hook.organizationId} AND u.id = ANY(${hook.failureNotifyUserIds}::int[])
-      ON CONFLICT (webhook_id, user_id, disabled_at) DO NOTHING
-      RETURNING id`;
-    return rows.map((row) => row.id);
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO notification (organization_id, user_id, webhook_id, email, subject, message, disabled_at)
+       SELECT u.organization_id, u.id, $1, u.email, $2, $3, $4
+       FROM app_user u
+       WHERE u.organization_id = $5 AND u.id = ANY($6::int[])
+       ON CONFLICT (webhook_id, user_id, disabled_at) DO NOTHING
+       RETURNING id`,
+      [webhookId, subject, message, disabledAt, hook.organizationId, hook.failureNotifyUserIds],
+    );
+    return inserted.rows.map((row) => BigInt(row.id));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
-import { MicroBatcher } from '@hookline/common';
-import { PrismaService } from '@hookline/db';
+import { MetricsService, MicroBatcher } from '@hookline/common';
+import { SqlPool } from '@hookline/db';
 import { WebhookDefinitions } from './webhook-definitions';
 
 export interface ClaimRequest {
@@ -15,7 +15,7 @@ export type Claim =
   | { kind: 'claimed'; webhookId: number; organizationId: number; payload: Record<string, unknown> };
 
 interface ClaimedRow {
-  id: bigint;
+  id: string;
   att: number;
   webhook_id: number;
   organization_id: number;
@@ -37,8 +37,9 @@ export class ClaimBatcher {
   private readonly leaseSeconds: number;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly definitions: WebhookDefinitions,
+    private readonly metrics: MetricsService,
     config: ConfigService,
   ) {
     // Long enough for a token fetch, a 401 refresh and the resend.
@@ -51,30 +52,31 @@ export class ClaimBatcher {
   }
 
   private async flush(items: ClaimRequest[]): Promise<Claim[]> {
+    this.metrics.batchSize.observe({ kind: 'claim' }, items.length);
     // One claim per (delivery, attempt) per batch; duplicates (a sweeper re-add) are skipped.
     const seen = new Set<string>();
     const unique = items.filter((i) => {
       const key = `${i.deliveryId}:${i.attempt}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
-    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
-      WITH v AS (SELECT * FROM unnest(${unique.map((i) => i.deliveryId)}::bigint[], ${unique.map((i) => i.attempt)}::int[]) AS t(id, att)),
-      claimed AS (
-        UPDATE delivery d SET claim_expires_at = now() + make_interval(secs => ${this.leaseSeconds})
-        FROM v
-        WHERE d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
-          AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
-        RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id
-      )
-      SELECT c.id, c.att, c.webhook_id, c.organization_id, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, w.updated_at AS version, e.payload
-      FROM claimed c JOIN webhook w ON w.id = c.webhook_id JOIN event e ON e.id = c.event_row_id`;
+    const { rows } = await this.sql.query<ClaimedRow>(
+      `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS t(id, att)),
+       claimed AS (
+         UPDATE delivery d SET claim_expires_at = now() + make_interval(secs => $3)
+         FROM v
+         WHERE d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
+           AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
+         RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id
+       )
+       SELECT c.id, c.att, c.webhook_id, c.organization_id, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, w.updated_at AS version, e.payload
+       FROM claimed c JOIN webhook w ON w.id = c.webhook_id JOIN event e ON e.id = c.event_row_id`,
+      [unique.map((i) => String(i.deliveryId)), unique.map((i) => i.attempt), this.leaseSeconds],
+    );
 
     const byKey = new Map(rows.map((r) => [`${r.id}:${r.att}`, r]));
     const inactive = rows.filter((r) => !r.active).map((r) => r.id);
     if (inactive.length) {
-      await this.prisma.$executeRaw`
-        UPDATE delivery SET status = 'CANCELLED', completed_at = now(), claim_expires_at = NULL
-        WHERE id = ANY(${inactive}::bigint[]) AND status = 'PENDING'`;
+      await this.sql.query(`UPDATE delivery SET status = 'CANCELLED', completed_at = now(), claim_expires_at = NULL WHERE id = ANY($1::bigint[]) AND status = 'PENDING'`, [inactive]);
     }
     await this.definitions.ensure(new Map(rows.filter((r) => r.active).map((r) => [r.webhook_id, r.version.getTime()])));
 

@@ -22,10 +22,15 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     this.worker.concurrency = this.config.get('workerConcurrency');
   }
 
-  async process(job: Job<JobPayloads['deliver']>): Promise<string> {
+  /** One log line per job: its deliveries, how they ended, and how long it took. */
+  async process(job: Job<JobPayloads['deliver'] | JobPayloads['deliver-batch']>): Promise<Record<string, number>> {
     const start = Date.now();
-    const result = await this.deliveries.run(BigInt(job.data.deliveryId), job.data.attempt);
-    this.logger.log({ msg: 'attempt', deliveryId: job.data.deliveryId, attempt: job.data.attempt, result, durationMs: Date.now() - start });
-    return result;
+    const { attempt } = job.data;
+    const ids = 'deliveryIds' in job.data ? job.data.deliveryIds : [job.data.deliveryId];
+    const results = await Promise.all(ids.map((id) => this.deliveries.run(BigInt(id), attempt)));
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r] = (counts[r] ?? 0) + 1;
+    this.logger.log({ msg: 'delivery job', jobId: job.id, attempt, deliveries: ids.length, ...counts, durationMs: Date.now() - start });
+    return counts;
   }
 }

@@ -1,13 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
 import { MetricsService } from '@hookline/common';
-import { WebhookExecutor, retryDelay } from '@hookline/delivery';
+import { AttemptResult, ExecutableWebhook, WebhookExecutor, retryDelay } from '@hookline/delivery';
 import { DeliveryQueue } from '@hookline/queue';
 import { AttemptRecorder } from './attempt-recorder';
-import { ClaimBatcher } from './claim.batcher';
+import { Claim, ClaimBatcher } from './claim.batcher';
 import { WebhookDefinitions } from './webhook-definitions';
 
 export type RunResult = 'skipped' | 'cancelled' | 'succeeded' | 'failed' | 'retrying' | 'duplicate';
+
+/** A counting semaphore: at most `size` holders at once, the rest wait in order. */
+export class Semaphore {
+  private waiting: (() => void)[] = [];
+  private held = 0;
+  constructor(private readonly size: number) {}
+  acquire(): Promise<void> {
+    if (this.held < this.size) {
+      this.held++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held--;
+  }
+}
 
 /** The Standard Webhooks `webhook-id` of a delivery: the same for every attempt of it. */
 export const messageId = (deliveryId: bigint | string) => `msg_${deliveryId}`;
@@ -21,6 +40,8 @@ export const messageId = (deliveryId: bigint | string) => `msg_${deliveryId}`;
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly schedule: number[];
+  /** Attempts in flight in this process, whatever mix of single and batch jobs carries them. */
+  private readonly permits: Semaphore;
 
   constructor(
     private readonly claims: ClaimBatcher,
@@ -32,18 +53,32 @@ export class DeliveryService {
     config: ConfigService,
   ) {
     this.schedule = config.get('retryScheduleMs');
+    this.permits = new Semaphore(config.get('workerConcurrency'));
   }
 
-  async run(deliveryId: bigint, attempt: number): Promise<RunResult> {
-    const claim = await this.claims.claim({ deliveryId, attempt });
-    if (claim.kind === 'skipped') return 'skipped';
-    if (claim.kind === 'cancelled') {
-      this.metrics.deliveries.inc({ outcome: 'cancelled' });
-      return 'cancelled';
-    }
 
-    const webhook = this.definitions.get(claim.webhookId);
-    const result = await this.executor.execute(webhook, claim.payload, messageId(deliveryId));
+  async run(deliveryId: bigint, attempt: number): Promise<RunResult> {
+    // A permit covers the claim and the request: HOOKLINE_WORKER_CONCURRENCY bounds
+    // the requests in flight. Recording happens after the permit is returned, so
+    // the next request need not wait for this one's commit.
+    await this.permits.acquire();
+    let claimed: Extract<Claim, { kind: 'claimed' }>;
+    let webhook: ExecutableWebhook;
+    let result: AttemptResult;
+    try {
+      const claim = await this.claims.claim({ deliveryId, attempt });
+      if (claim.kind === 'skipped') return 'skipped';
+      if (claim.kind === 'cancelled') {
+        this.metrics.deliveries.inc({ outcome: 'cancelled' });
+        return 'cancelled';
+      }
+      claimed = claim;
+      webhook = this.definitions.get(claim.webhookId);
+      result = await this.executor.execute(webhook, claim.payload, messageId(deliveryId));
+    } finally {
+      this.permits.release();
+    }
+    const claim = claimed;
     const delay = result.outcome.ok || !result.outcome.retryable ? null : retryDelay(this.schedule, attempt, result.retryAfterMs);
     const outcome = await this.recorder.record({ deliveryId, webhookId: webhook.id, attempt, result, retryDelayMs: delay });
     this.metrics.attemptDuration.observe({ result: result.outcome.ok ? 'success' : 'failure' }, result.durationMs / 1000);

@@ -25,6 +25,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly batchSize = new Histogram({
+    name: 'hookline_batch_size',
+    help: 'Items per database batch in the worker (claim, record)',
+    labelNames: ['kind'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
+
   readonly httpRequests = new Counter({
     name: 'hookline_http_requests_total',
     help: 'API requests by status class',

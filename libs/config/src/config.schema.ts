@@ -24,8 +24,12 @@ export interface HooklineConfig {
   workerMetricsPort: number;
   sweepIntervalMs: number;
   sweepGraceMs: number;
+  /** How long a worker's claim on an attempt lasts; must outlast the longest attempt. */
+  claimLeaseMs: number;
   /** Test-only fault injection: commit events but never enqueue (honoured only with NODE_ENV=test). */
   testSkipEnqueue: boolean;
+  /** Test-only fault injection: the API process dies right after the commit (NODE_ENV=test only). */
+  testCrashAfterCommit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -141,7 +145,14 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     // How long past due a PENDING delivery may sit before the sweeper re-enqueues it.
     sweepGraceMs: int('HOOKLINE_SWEEP_GRACE_MS', 30_000, 0, 3_600_000),
     testSkipEnqueue: nodeEnv === 'test' && env.HOOKLINE_TEST_SKIP_ENQUEUE === '1',
+    testCrashAfterCommit: nodeEnv === 'test' && env.HOOKLINE_TEST_CRASH_AFTER_COMMIT === '1',
+    claimLeaseMs: 0,
   };
+  // Default: a token fetch, a 401 refresh and the resend (3 × timeout), plus margin.
+  config.claimLeaseMs = int('HOOKLINE_CLAIM_LEASE_MS', config.requestTimeoutMs * 3 + 30_000, 1000, 3_600_000);
+  if (config.claimLeaseMs < config.requestTimeoutMs * 3) {
+    problems.push(`HOOKLINE_CLAIM_LEASE_MS must be at least 3 × HOOKLINE_REQUEST_TIMEOUT_MS (${config.requestTimeoutMs * 3})`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -11,22 +11,33 @@ import { ConfigService } from '@hookline/config';
 @Injectable()
 export class SqlPool implements OnModuleDestroy {
   readonly pool: pg.Pool;
+  /**
+   * Connections whose commits do not wait for the WAL flush, for writes that
+   * may be lost in a PostgreSQL crash without harm: a lost claim only means an
+   * attempt may be sent again (at-least-once, same webhook-id). Never for
+   * accepted events or recorded attempts.
+   */
+  readonly relaxed: pg.Pool;
 
   constructor(config: ConfigService) {
     const u = new URL(config.get('databaseUrl'));
     const schema = u.searchParams.get('schema');
     u.searchParams.delete('schema');
-    this.pool = new pg.Pool({
-      connectionString: u.toString(),
-      max: 8,
-      ...(schema ? { options: `-c search_path="${schema.replace(/"/g, '""')}"` } : {}),
-    });
+    const searchPath = schema ? `-c search_path="${schema.replace(/"/g, '""')}"` : '';
+    this.pool = new pg.Pool({ connectionString: u.toString(), max: 8, ...(searchPath ? { options: searchPath } : {}) });
+    this.relaxed = new pg.Pool({ connectionString: u.toString(), max: 4, options: `${searchPath} -c synchronous_commit=off`.trim() });
     // An idle client losing its connection (PostgreSQL restart) must not crash the process.
     this.pool.on('error', () => undefined);
+    this.relaxed.on('error', () => undefined);
   }
 
   query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
     return this.pool.query<R>(text, values);
+  }
+
+  /** A statement on a `relaxed` connection (asynchronous commit). */
+  queryRelaxed<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.relaxed.query<R>(text, values);
   }
 
   /** Runs `fn` in one transaction on one connection; rolls back on any error. */
@@ -46,6 +57,6 @@ export class SqlPool implements OnModuleDestroy {
   }
 
   async onModuleDestroy() {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.relaxed.end()]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
 import { FieldError, ValidationFailed } from '@hookline/common';
-import { PrismaService } from '@hookline/db';
+import { SqlPool } from '@hookline/db';
 import { ValidEvent, validateEvent } from '@hookline/events';
 import { DeliveryQueue } from '@hookline/queue';
 
@@ -39,14 +39,16 @@ function matches(w: Candidate, e: ValidEvent): boolean {
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly skipEnqueue: boolean;
+  private readonly crashAfterCommit: boolean;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly queue: DeliveryQueue,
     config: ConfigService,
   ) {
     // Fault injection for the "crash between commit and enqueue" tests; honoured only under NODE_ENV=test.
     this.skipEnqueue = config.get('nodeEnv') === 'test' && config.get('testSkipEnqueue');
+    this.crashAfterCommit = config.get('nodeEnv') === 'test' && config.get('testCrashAfterCommit');
   }
 
   /** Validates a single event or `{events: [...]}`; every bad field of every event is reported. */
@@ -76,12 +78,15 @@ export class IngestService {
   }
 
   async ingest(organizationId: number, events: ValidEvent[]): Promise<IngestResult[]> {
-    const created: bigint[] = [];
-    const results = await this.prisma.$transaction(async (tx) => {
+    const created: string[] = [];
+    // node-postgres rather than Prisma: three set-based statements carry the whole batch.
+    const results = await this.sql.transaction(async (tx) => {
       const types = [...new Set(events.map((e) => e.spec.triggerType))];
-      const candidates = await tx.$queryRaw<{ id: number; trigger_type: string; data_trigger: Candidate['dataTrigger'] }[]>`
-        SELECT id, trigger_type, data_trigger FROM webhook
-        WHERE organization_id = ${organizationId} AND trigger_type = ANY(${types}) AND status = 'ENABLED' AND deleted_at IS NULL`;
+      const { rows: candidates } = await tx.query<{ id: number; trigger_type: string; data_trigger: Candidate['dataTrigger'] }>(
+        `SELECT id, trigger_type, data_trigger FROM webhook
+         WHERE organization_id = $1 AND trigger_type = ANY($2::text[]) AND status = 'ENABLED' AND deleted_at IS NULL`,
+        [organizationId, types],
+      );
       const byType = new Map<string, Candidate[]>();
       for (const c of candidates) {
         const list = byType.get(c.trigger_type) ?? [];
@@ -95,19 +100,25 @@ export class IngestService {
       const toInsert = [...firstById.values()];
       const matchedOf = new Map(toInsert.map((e) => [e.eventId, (byType.get(e.spec.triggerType) ?? []).filter((w) => matches(w, e))]));
 
-      const inserted = await tx.$queryRaw<{ id: bigint; event_id: string }[]>`
-        INSERT INTO event (organization_id, event_id, event_type, payload, occurred_at, matched_webhooks)
-        SELECT ${organizationId}, t.event_id, t.event_type, t.payload, t.occurred_at, t.matched
-        FROM unnest(${toInsert.map((e) => e.eventId)}::uuid[], ${toInsert.map((e) => e.spec.eventType)}::text[],
-                    ${toInsert.map((e) => JSON.stringify(e.payload))}::jsonb[], ${toInsert.map((e) => e.occurredAt)}::timestamptz[],
-                    ${toInsert.map((e) => matchedOf.get(e.eventId)!.length)}::int[])
-             AS t(event_id, event_type, payload, occurred_at, matched)
-        ON CONFLICT (organization_id, event_id) DO NOTHING
-        RETURNING id, event_id::text AS event_id`;
+      const { rows: inserted } = await tx.query<{ id: string; event_id: string }>(
+        `INSERT INTO event (organization_id, event_id, event_type, payload, occurred_at, matched_webhooks)
+         SELECT $1, t.event_id, t.event_type, t.payload, t.occurred_at, t.matched
+         FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::int[]) AS t(event_id, event_type, payload, occurred_at, matched)
+         ON CONFLICT (organization_id, event_id) DO NOTHING
+         RETURNING id, event_id::text AS event_id`,
+        [
+          organizationId,
+          toInsert.map((e) => e.eventId),
+          toInsert.map((e) => e.spec.eventType),
+          toInsert.map((e) => JSON.stringify(e.payload)),
+          toInsert.map((e) => e.occurredAt),
+          toInsert.map((e) => matchedOf.get(e.eventId)!.length),
+        ],
+      );
 
       const rowOf = new Map(inserted.map((r) => [r.event_id, r.id]));
       const dWebhook: number[] = [];
-      const dEvent: bigint[] = [];
+      const dEvent: string[] = [];
       const dType: string[] = [];
       for (const e of toInsert) {
         const rowId = rowOf.get(e.eventId);
@@ -119,10 +130,12 @@ export class IngestService {
         }
       }
       if (dWebhook.length) {
-        const ids = await tx.$queryRaw<{ id: bigint }[]>`
-          INSERT INTO delivery (organization_id, webhook_id, event_row_id, event_type)
-          SELECT ${organizationId}, t.w, t.e, t.ty FROM unnest(${dWebhook}::int[], ${dEvent}::bigint[], ${dType}::text[]) AS t(w, e, ty)
-          RETURNING id`;
+        const { rows: ids } = await tx.query<{ id: string }>(
+          `INSERT INTO delivery (organization_id, webhook_id, event_row_id, event_type)
+           SELECT $1, t.w, t.e, t.ty FROM unnest($2::int[], $3::bigint[], $4::text[]) AS t(w, e, ty)
+           RETURNING id`,
+          [organizationId, dWebhook, dEvent, dType],
+        );
         created.push(...ids.map((r) => r.id));
       }
 
@@ -130,20 +143,27 @@ export class IngestService {
       const repeats = toInsert.filter((e) => !rowOf.has(e.eventId)).map((e) => e.eventId);
       const original = new Map<string, number>();
       if (repeats.length) {
-        const rows = await tx.$queryRaw<{ event_id: string; matched_webhooks: number }[]>`
-          SELECT event_id::text AS event_id, matched_webhooks FROM event WHERE organization_id = ${organizationId} AND event_id = ANY(${repeats}::uuid[])`;
+        const { rows } = await tx.query<{ event_id: string; matched_webhooks: number }>(
+          `SELECT event_id::text AS event_id, matched_webhooks FROM event WHERE organization_id = $1 AND event_id = ANY($2::uuid[])`,
+          [organizationId, repeats],
+        );
         for (const r of rows) original.set(r.event_id, r.matched_webhooks);
       }
       return events.map((e) => ({ eventId: e.eventId, matchedWebhooks: original.get(e.eventId) ?? matchedOf.get(e.eventId)!.length }));
     });
 
+    if (this.crashAfterCommit) {
+      // Chaos tests: the process dies between the commit and the enqueue.
+      process.stderr.write('test fault: crashing after commit\n');
+      process.exit(137);
+    }
     await this.enqueue(created);
     this.logger.log({ msg: 'events accepted', organizationId, events: events.length, deliveries: created.length });
     return results;
   }
 
   /** After the commit. A failure here loses nothing: the sweeper enqueues committed deliveries. */
-  private async enqueue(deliveryIds: bigint[]): Promise<void> {
+  private async enqueue(deliveryIds: string[]): Promise<void> {
     if (!deliveryIds.length || this.skipEnqueue) return;
     try {
       await withTimeout(this.queue.enqueueFirstAttempts(deliveryIds), 3000);

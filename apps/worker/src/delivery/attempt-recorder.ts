@@ -135,7 +135,7 @@ export class AttemptRecorder {
                claim_expires_at = NULL,
                completed_at = CASE WHEN v.status = 'PENDING' THEN NULL ELSE now() END
            FROM unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[]) AS v(id, att, status, next_at)
-           WHERE d.id = v.id AND d.attempt_count = v.att - 1`,
+           WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.attempt_count = v.att - 1`,
           [
             moving.map((m) => String(m.i.deliveryId)),
             moving.map((m) => m.i.attempt),

@@ -42,8 +42,8 @@ export class ClaimBatcher {
     private readonly metrics: MetricsService,
     config: ConfigService,
   ) {
-    // Long enough for a token fetch, a 401 refresh and the resend.
-    this.leaseSeconds = Math.ceil((config.get('requestTimeoutMs') * 3) / 1000) + 30;
+    // HOOKLINE_CLAIM_LEASE_MS: long enough for a token fetch, a 401 refresh and the resend.
+    this.leaseSeconds = config.get('claimLeaseMs') / 1000;
     this.batcher = new MicroBatcher((items) => this.flush(items), 200, 2);
   }
 
@@ -59,12 +59,15 @@ export class ClaimBatcher {
       const key = `${i.deliveryId}:${i.attempt}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
-    const { rows } = await this.sql.query<ClaimedRow>(
+    // Asynchronous commit: a claim lost in a crash only allows a duplicate send.
+    const { rows } = await this.sql.queryRelaxed<ClaimedRow>(
       `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS t(id, att)),
        claimed AS (
          UPDATE delivery d SET claim_expires_at = now() + make_interval(secs => $3)
          FROM v
-         WHERE d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
+         -- id = ANY(...) makes the planner fetch the rows by primary key rather than
+         -- scan every PENDING delivery (it cannot estimate unnest's row count).
+         WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
            AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
          RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id
        )

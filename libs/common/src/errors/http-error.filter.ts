@@ -72,9 +72,26 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof resp === 'string' ? resp : ((resp as { message?: unknown }).message ?? exception.message);
       return make(status, Array.isArray(message) ? message.join('; ') : String(message));
     }
+    if (isStoreUnavailable(exception)) {
+      // Nothing was committed: the client must retry, and knows it.
+      this.logger.warn(`store unavailable: ${(exception as Error).message?.split('\n')[0]}`);
+      return make(503, 'Service temporarily unavailable; retry later');
+    }
     this.logger.error(`Unhandled error: ${(exception as Error)?.stack ?? String(exception)}`);
     return make(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
   }
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'P1001', 'P1002', 'P1008', 'P1017', 'P2024', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
+
+/** PostgreSQL (or its pool) is down or restarting: a 503, not a 500. */
+function isStoreUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (e.name === 'PrismaClientInitializationError') return true;
+    if (typeof e.message === 'string' && /Can't reach database server|Connection terminated|connection is closed|the database system is (starting up|shutting down)|terminating connection/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 function make(statusCode: number, message: string, details?: ErrorBody['details']): ErrorBody {

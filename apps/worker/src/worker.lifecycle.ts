@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { PrismaService } from '@hookline/db';
 import { REDIS } from '@hookline/queue';
 import { DeliveryProcessor } from './delivery/delivery.processor';
+import { DeliveryService } from './delivery/delivery.service';
 import { EmailProcessor } from './notifications/email.processor';
 import { MaintenanceProcessor } from './sweeper/maintenance.processor';
 
@@ -17,6 +18,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly deliveries: DeliveryProcessor,
     private readonly emails: EmailProcessor,
     private readonly maintenance: MaintenanceProcessor,
+    private readonly delivery: DeliveryService,
   ) {}
 
   /**
@@ -27,6 +29,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
    */
   async drain(): Promise<void> {
     const started = Date.now();
+    this.delivery.beginShutdown();
     await Promise.all([this.deliveries, this.emails, this.maintenance].map((p) => p.worker.close()));
     this.logger.log({ msg: 'in-flight jobs finished', durationMs: Date.now() - started });
   }

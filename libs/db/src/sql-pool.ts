@@ -24,8 +24,11 @@ export class SqlPool implements OnModuleDestroy {
     const schema = u.searchParams.get('schema');
     u.searchParams.delete('schema');
     const searchPath = schema ? `-c search_path="${schema.replace(/"/g, '""')}"` : '';
-    this.pool = new pg.Pool({ connectionString: u.toString(), max: 8, ...(searchPath ? { options: searchPath } : {}) });
-    this.relaxed = new pg.Pool({ connectionString: u.toString(), max: 4, options: `${searchPath} -c synchronous_commit=off`.trim() });
+    // Timeouts so a connection that dies without an error (a server going away
+    // mid-query) fails the batch, which is retried, instead of hanging it forever.
+    const common = { connectionString: u.toString(), connectionTimeoutMillis: 5000, query_timeout: 60_000 };
+    this.pool = new pg.Pool({ ...common, max: 8, ...(searchPath ? { options: searchPath } : {}) });
+    this.relaxed = new pg.Pool({ ...common, max: 4, options: `${searchPath} -c synchronous_commit=off`.trim() });
     // An idle client losing its connection (PostgreSQL restart) must not crash the process.
     this.pool.on('error', () => undefined);
     this.relaxed.on('error', () => undefined);
@@ -43,6 +46,11 @@ export class SqlPool implements OnModuleDestroy {
   /** Runs `fn` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client's connection error is emitted on the client itself
+    // (PostgreSQL restarting): without a listener it would crash the process.
+    // The pending query rejects anyway, so the error only needs catching here.
+    const onError = () => undefined;
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const out = await fn(client);
@@ -52,6 +60,7 @@ export class SqlPool implements OnModuleDestroy {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      client.off('error', onError);
       client.release();
     }
   }

@@ -3,7 +3,7 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
 import { JobPayloads, QUEUES } from '@hookline/queue';
-import { DeliveryService } from './delivery.service';
+import { DeliveryService, ShuttingDownError } from './delivery.service';
 
 /** Runs delivery attempts. Throws only on infrastructure errors (BullMQ then retries with backoff). */
 @Processor(QUEUES.delivery)
@@ -27,10 +27,18 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     const start = Date.now();
     const { attempt } = job.data;
     const ids = 'deliveryIds' in job.data ? job.data.deliveryIds : [job.data.deliveryId];
-    const results = await Promise.all(ids.map((id) => this.deliveries.run(BigInt(id), attempt)));
+    // Every delivery of the job settles before the job does, even when one fails.
+    const settled = await Promise.allSettled(ids.map((id) => this.deliveries.run(BigInt(id), attempt)));
     const counts: Record<string, number> = {};
-    for (const r of results) counts[r] = (counts[r] ?? 0) + 1;
+    for (const r of settled) {
+      const key = r.status === 'fulfilled' ? r.value : r.reason instanceof ShuttingDownError ? 'left' : 'error';
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
     this.logger.log({ msg: 'delivery job', jobId: job.id, attempt, deliveries: ids.length, ...counts, durationMs: Date.now() - start });
+    // Deliveries not done (infrastructure error, or left at shutdown) make the job
+    // fail and be retried; those already done are skipped by their claims.
+    const failure = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (failure) throw failure.reason;
     return counts;
   }
 }

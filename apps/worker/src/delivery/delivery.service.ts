@@ -9,6 +9,13 @@ import { WebhookDefinitions } from './webhook-definitions';
 
 export type RunResult = 'skipped' | 'cancelled' | 'succeeded' | 'failed' | 'retrying' | 'duplicate';
 
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('worker shutting down; attempt left for another worker');
+    this.name = 'ShuttingDownError';
+  }
+}
+
 /** A counting semaphore: at most `size` holders at once, the rest wait in order. */
 export class Semaphore {
   private waiting: (() => void)[] = [];
@@ -57,11 +64,23 @@ export class DeliveryService {
   }
 
 
+  private stopping = false;
+
+  /** From now on no new attempt starts here; those in flight finish and are recorded. */
+  beginShutdown(): void {
+    this.stopping = true;
+  }
+
   async run(deliveryId: bigint, attempt: number): Promise<RunResult> {
     // A permit covers the claim and the request: HOOKLINE_WORKER_CONCURRENCY bounds
     // the requests in flight. Recording happens after the permit is returned, so
     // the next request need not wait for this one's commit.
     await this.permits.acquire();
+    if (this.stopping) {
+      this.permits.release();
+      // Not started, so nothing to undo: the job fails and is retried by another worker.
+      throw new ShuttingDownError();
+    }
     let claimed: Extract<Claim, { kind: 'claimed' }>;
     let webhook: ExecutableWebhook;
     let result: AttemptResult;

@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Receiver, eventually } from './support/receiver';
+import { LocalPostgres, LocalRedis, Stack } from './support/stack';
+
+/**
+ * Breaking the delivery guarantee on purpose (SPEC §7): processes and stores
+ * are killed mid-flight, and every accepted event must still arrive, with
+ * duplicates carrying the same webhook-id and counters matching the attempts.
+ * Each scenario runs built processes against stores it owns.
+ */
+const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
+jest.setTimeout(120_000);
+
+const lowBattery = (id = randomUUID()) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.5 });
+
+/** Event ids the receiver saw (body event_id), each with the webhook-ids that carried it. */
+function receivedById(rx: Receiver): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const r of rx.requests) {
+    const id = JSON.parse(r.body).event_id as string;
+    const set = out.get(id) ?? new Set<string>();
+    set.add(String(r.headers['webhook-id']));
+    out.set(id, set);
+  }
+  return out;
+}
+
+/** The webhook's counters and its deliveries' state, read in one snapshot. */
+async function counters(databaseUrl: string, webhookId: number) {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query(
+      `SELECT w.total_attempts, w.consecutive_failures,
+              (SELECT count(*)::int FROM attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.webhook_id = w.id) AS attempts,
+              (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM delivery WHERE webhook_id = w.id GROUP BY status) s) AS statuses,
+              (SELECT count(*)::int FROM delivery d WHERE d.webhook_id = w.id
+                 AND d.attempt_count <> (SELECT count(*) FROM attempt a WHERE a.delivery_id = d.id)) AS mismatched
+       FROM webhook w WHERE w.id = $1`,
+      [webhookId],
+    );
+    const r = rows[0];
+    return { totalAttempts: r.total_attempts as number, consecutiveFailures: r.consecutive_failures as number, attempts: r.attempts as number, statuses: (r.statuses ?? {}) as Record<string, number>, mismatched: r.mismatched as number };
+  } finally {
+    await c.end();
+  }
+}
+
+describe('Chaos (SPEC §7)', () => {
+  let rx: Receiver;
+  beforeAll(async () => {
+    rx = await Receiver.start();
+  });
+  afterAll(() => rx.close());
+  beforeEach(() => {
+    rx.requests.length = 0;
+    rx.respond(() => ({ status: 200 }));
+  });
+
+  it('kill -9 of a worker with hundreds of deliveries in flight: a new worker finishes, duplicates keep their webhook-id, counters match', async () => {
+    const redis = await LocalRedis.start();
+    const stack = new Stack(process.env.DATABASE_URL!, redis.url);
+    try {
+      await stack.startApi();
+      await stack.login('chaos-kill9');
+      const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'kill9', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/kill9') })).body;
+      rx.respond(() => ({ status: 200, delayMs: 150 }));
+      const victim = await stack.startWorker({ HOOKLINE_WORKER_CONCURRENCY: '100' });
+      const ids = Array.from({ length: 400 }, () => randomUUID());
+      for (let i = 0; i < ids.length; i += 100) {
+        expect((await stack.call('POST', '/api/v1/organization/events', { events: ids.slice(i, i + 100).map(lowBattery) })).status).toBe(202);
+      }
+      await rx.waitFor(120);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      const seenAtKill = rx.requests.length;
+      rx.respond(() => ({ status: 200 }));
+
+      await stack.startWorker();
+      await eventually(() => ids.every((id) => receivedById(rx).has(id)), 60_000, 'every event received');
+      const got = receivedById(rx);
+      // Duplicates exist only for attempts the dead worker sent but never recorded; they keep the webhook-id.
+      for (const id of ids) expect(got.get(id)!.size).toBe(1);
+      const c = await eventually(async () => {
+        const x = await counters(stack.databaseUrl, hook.id);
+        return x.statuses.SUCCEEDED === 400 ? x : null;
+      }, 30_000);
+      expect(c.totalAttempts).toBe(c.attempts);
+      expect(c.attempts).toBe(400);
+      expect(c.mismatched).toBe(0);
+      expect(rx.requests.length).toBeGreaterThanOrEqual(400);
+      expect(seenAtKill).toBeLessThan(400);
+    } finally {
+      await stack.stop();
+      redis.stop();
+    }
+  });
+
+  it('Redis killed while events are published and delivered: every event that got a 202 arrives; nothing else is answered 202', async () => {
+    const redis = await LocalRedis.start();
+    const stack = new Stack(process.env.DATABASE_URL!, redis.url);
+    try {
+      await stack.startApi();
+      await stack.login('chaos-redis');
+      const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'redis', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/redis') })).body;
+      await stack.startWorker();
+      const accepted: string[] = [];
+      const statuses = new Map<number | string, number>();
+      let stop = false;
+      const publisher = (async () => {
+        while (!stop) {
+          const id = randomUUID();
+          const res = await stack.call('POST', '/api/v1/organization/events', lowBattery(id)).catch((err) => ({ status: `error ${err.name}`, body: null }));
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status === 202) accepted.push(id);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      await eventually(() => accepted.length >= 20, 10_000);
+      redis.kill9();
+      const health = await stack.call('GET', '/health/ready');
+      expect(health.status).toBe(503);
+      expect(health.body.checks.redis).toMatch(/^down/);
+      await new Promise((r) => setTimeout(r, 2500));
+      redis.up();
+      await new Promise((r) => setTimeout(r, 2000));
+      stop = true;
+      await publisher;
+
+      // Answers were 202 (committed) or 503; never a 500 or a lost connection.
+      for (const status of statuses.keys()) expect([202, 503]).toContain(status);
+      expect(accepted.length).toBeGreaterThan(20);
+      await eventually(() => accepted.every((id) => receivedById(rx).has(id)), 60_000, 'every accepted event received');
+      const c = await eventually(async () => {
+        const x = await counters(stack.databaseUrl, hook.id);
+        return (x.statuses.SUCCEEDED ?? 0) === accepted.length ? x : null;
+      }, 30_000);
+      expect(c.totalAttempts).toBe(c.attempts);
+      expect(c.mismatched).toBe(0);
+    } finally {
+      await stack.stop();
+      redis.stop();
+    }
+  });
+
+  it('the API crashing between commit and enqueue: the sweeper delivers', async () => {
+    const redis = await LocalRedis.start();
+    const stack = new Stack(process.env.DATABASE_URL!, redis.url);
+    try {
+      await stack.startApi();
+      await stack.login('chaos-crash');
+      const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'crash', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/crash') })).body;
+      const healthy = stack.api!;
+      // A second API process with the fault armed.
+      const faulty = new Stack(stack.databaseUrl, redis.url);
+      await faulty.startApi({ HOOKLINE_TEST_CRASH_AFTER_COMMIT: '1' });
+      faulty.token = stack.token;
+      const id = randomUUID();
+      const answer = await faulty.call('POST', '/api/v1/organization/events', lowBattery(id)).then(
+        (res) => `answered ${res.status}`,
+        (err: Error) => `failed: ${err.message}`,
+      );
+      expect(answer).toMatch(/^failed/); // the connection died with the process
+      expect(await faulty.api!.exited).toBe(137);
+      await stack.startWorker();
+      await eventually(() => receivedById(rx).has(id), 20_000, 'the committed event delivered by the sweeper');
+      // The client retries (it never got an answer): idempotency returns the original result, no second delivery.
+      const retry = await stack.call('POST', '/api/v1/organization/events', lowBattery(id));
+      expect(retry.body).toEqual({ eventId: id, matchedWebhooks: 1 });
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(rx.requests.filter((r) => JSON.parse(r.body).event_id === id)).toHaveLength(1);
+      expect((await counters(stack.databaseUrl, hook.id)).attempts).toBe(1);
+      void healthy;
+    } finally {
+      await stack.stop();
+      redis.stop();
+    }
+  });
+
+  it('PostgreSQL restarted during delivery: the worker recovers by itself, no attempt lost or counted twice', async () => {
+    const redis = await LocalRedis.start();
+    const pgc = await LocalPostgres.start();
+    const stack = new Stack(pgc.url, redis.url);
+    try {
+      await stack.startApi();
+      await stack.login('chaos-pg');
+      const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'pg', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/pg') })).body;
+      rx.respond(() => ({ status: 200, delayMs: 100 }));
+      await stack.startWorker({ HOOKLINE_WORKER_CONCURRENCY: '50' });
+      const ids = Array.from({ length: 300 }, () => randomUUID());
+      for (let i = 0; i < ids.length; i += 100) {
+        expect((await stack.call('POST', '/api/v1/organization/events', { events: ids.slice(i, i + 100).map(lowBattery) })).status).toBe(202);
+      }
+      await rx.waitFor(60);
+      pgc.stop();
+      // While PostgreSQL is down the API refuses with 503, never 202.
+      const refused = await stack.call('POST', '/api/v1/organization/events', lowBattery());
+      expect(refused.status).toBe(503);
+      await new Promise((r) => setTimeout(r, 1500));
+      pgc.start();
+      rx.respond(() => ({ status: 200 }));
+      await eventually(() => ids.every((id) => receivedById(rx).has(id)), 60_000, 'every event received').catch((err) => {
+        throw new Error(`${err.message}; missing ${ids.filter((id) => !receivedById(rx).has(id)).length}; worker log tail:\n${stack.workers[0].text().slice(-3000)}`);
+      });
+      for (const id of ids) expect(receivedById(rx).get(id)!.size).toBe(1);
+      const c = await eventually(async () => {
+        const x = await counters(pgc.url, hook.id);
+        return x.statuses.SUCCEEDED === 300 ? x : null;
+      }, 60_000);
+      expect(c.attempts).toBe(300);
+      expect(c.totalAttempts).toBe(300);
+      expect(c.mismatched).toBe(0);
+      // The worker process survived the outage.
+      expect(stack.workers[0].child.exitCode).toBeNull();
+    } finally {
+      await stack.stop();
+      pgc.destroy();
+      redis.stop();
+    }
+  });
+
+  it('a receiver that hangs, one that answers 10 MB and one that redirects to a private address: the worker stays healthy, memory bounded, nothing followed', async () => {
+    const redis = await LocalRedis.start();
+    const stack = new Stack(process.env.DATABASE_URL!, redis.url);
+    try {
+      await stack.startApi();
+      await stack.login('chaos-receivers');
+      const big = 'x'.repeat(10 * 1024 * 1024);
+      rx.respond((r) => {
+        if (r.url.startsWith('/hang')) return 'hang';
+        if (r.url.startsWith('/big')) return { status: 200, body: big };
+        if (r.url.startsWith('/redirect')) return { status: 302, headers: { Location: rx.url('/followed') } };
+        return { status: 200 };
+      });
+      const make = async (path: string, trigger: string) =>
+        (await stack.call('POST', '/api/v1/organization/webhooks', { name: path, triggerType: trigger, url: rx.url(path), failureLimit: 1000 })).body.id as number;
+      const hang = await make('/hang', 'DEVICE_CONNECTED');
+      const huge = await make('/big', 'DEVICE_DISCONNECTED');
+      const redirect = await make('/redirect', 'DEVICE_TAMPERED');
+      const metricsPort = 40000 + Math.floor(Math.random() * 20000);
+      const worker = await stack.startWorker({ HOOKLINE_RETRY_SCHEDULE: '', HOOKLINE_WORKER_METRICS_PORT: String(metricsPort) });
+      const rss = () => Number(/VmRSS:\s+(\d+)/.exec(require('node:fs').readFileSync(`/proc/${worker.child.pid}/status`, 'utf8'))![1]) / 1024;
+      const before = rss();
+      for (const type of ['device.connected', 'device.disconnected', 'device.tampered']) {
+        const res = await stack.call('POST', '/api/v1/organization/events', { events: Array.from({ length: 50 }, () => ({ event_type: type, device_id: DEVICE })) });
+        expect(res.status).toBe(202);
+      }
+      const db = new pg.Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+      try {
+        await eventually(async () => {
+          const { rows } = await db.query(`SELECT count(*)::int AS n FROM delivery WHERE webhook_id = ANY($1) AND status <> 'PENDING'`, [[hang, huge, redirect]]);
+          return rows[0].n === 150;
+        }, 60_000, 'all 150 attempts settled');
+        const peak = rss();
+        // 50 × 10 MB answers would be 500 MB; the worker keeps 16 KiB of each.
+        expect(peak - before).toBeLessThan(150);
+        const { rows } = await db.query(
+          `SELECT d.webhook_id, a.response_status, length(a.response_body) AS body_len, a.error FROM attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.webhook_id = ANY($1)`,
+          [[hang, huge, redirect]],
+        );
+        expect(rows.filter((r) => r.webhook_id === hang).every((r) => r.response_status === null && /^timeout error/.test(r.error))).toBe(true);
+        expect(rows.filter((r) => r.webhook_id === huge).every((r) => r.response_status === 200 && r.body_len === 16 * 1024)).toBe(true);
+        expect(rows.filter((r) => r.webhook_id === redirect).every((r) => r.response_status === 302)).toBe(true);
+      } finally {
+        await db.end();
+      }
+      expect(rx.requests.filter((r) => r.url.startsWith('/followed'))).toHaveLength(0);
+      const ready = await fetch(`http://127.0.0.1:${metricsPort}/health/ready`);
+      expect(ready.status).toBe(200);
+    } finally {
+      await stack.stop();
+      redis.stop();
+    }
+  });
+
+  it('SIGTERM under load: in-flight attempts complete, nothing is marked failed by the shutdown, and a new worker finishes the rest', async () => {
+    const redis = await LocalRedis.start();
+    const stack = new Stack(process.env.DATABASE_URL!, redis.url);
+    try {
+      await stack.startApi();
+      await stack.login('chaos-sigterm');
+      const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'sigterm', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/sigterm') })).body;
+      rx.respond(() => ({ status: 200, delayMs: 400 }));
+      const first = await stack.startWorker({ HOOKLINE_WORKER_CONCURRENCY: '50' });
+      const ids = Array.from({ length: 300 }, () => randomUUID());
+      expect((await stack.call('POST', '/api/v1/organization/events', { events: ids.map(lowBattery) })).status).toBe(202);
+      await rx.waitFor(50);
+      const inFlight = rx.requests.length;
+      const signalled = Date.now();
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      const drainMs = Date.now() - signalled;
+      // Requests that were running when the signal came were answered and recorded.
+      const c = await counters(stack.databaseUrl, hook.id);
+      expect(c.statuses.FAILED ?? 0).toBe(0);
+      expect(c.attempts).toBeGreaterThanOrEqual(inFlight);
+      expect(c.mismatched).toBe(0);
+      // Only the requests in flight are waited for (400 ms each), not the queued rest.
+      expect(drainMs).toBeLessThan(3000);
+      process.stdout.write(`graceful shutdown: ${inFlight} requests in flight, drained in ${drainMs} ms\n`);
+
+      rx.respond(() => ({ status: 200 }));
+      await stack.startWorker();
+      await eventually(() => ids.every((id) => receivedById(rx).has(id)), 60_000, 'every event received');
+      const after = await eventually(async () => {
+        const x = await counters(stack.databaseUrl, hook.id);
+        return x.statuses.SUCCEEDED === 300 ? x : null;
+      }, 30_000);
+      expect(after.attempts).toBe(300);
+      for (const id of ids) expect(receivedById(rx).get(id)!.size).toBe(1);
+    } finally {
+      await stack.stop();
+      redis.stop();
+    }
+  });
+});

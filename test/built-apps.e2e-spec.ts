@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { AppProcess, freePort, ROOT } from './support/processes';
+import pg from 'pg';
+import { SecretCipher } from '@hookline/common';
+import { AppProcess, freePort, prisma, ROOT } from './support/processes';
 
 /**
  * The operator contract of SPEC §9 on the built artifacts (npm run build runs
@@ -55,6 +57,43 @@ describe('built apps (dist/)', () => {
     }
     // Clean shutdown: hooks ran, then Nest re-raises the signal (or exits 0).
     expect([0, 'SIGTERM']).toContain(await api.exited);
+  });
+
+  it('rotate-encryption-key re-encrypts every stored secret under the new key', async () => {
+    const oldKey = key();
+    const newKey = key();
+    // A schema of its own: the command rotates every webhook of the database it is given.
+    const schema = `rotate_${process.pid}_${Date.now()}`;
+    const url = new URL(process.env.DATABASE_URL!);
+    url.searchParams.set('schema', schema);
+    expect(prisma(['migrate', 'deploy'], { DATABASE_URL: url.toString() }).status).toBe(0);
+    const db = new pg.Client({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema}` });
+    await db.connect();
+    try {
+      const old = new SecretCipher(Buffer.from(oldKey, 'base64'));
+      const org = await db.query(`INSERT INTO organization (name) VALUES ('rotate') RETURNING id`);
+      const hook = await db.query(
+        `INSERT INTO webhook (organization_id, name, trigger_type, url, auth_type, basic_username, basic_password_enc, signing_secret_enc, updated_at)
+         VALUES ($1, 'r', 'DEVICE_ADDED', 'https://example.com', 'BASIC', 'u', $2, $3, now() - interval '1 hour') RETURNING id`,
+        [org.rows[0].id, old.encrypt('p@ss'), old.encrypt('whsec_abc')],
+      );
+      const missing = new AppProcess('dist/apps/cli/main.js', ['rotate-encryption-key'], env({ DATABASE_URL: url.toString(), HOOKLINE_ENCRYPTION_KEY: newKey }));
+      expect(await missing.exited).toBe(1);
+      expect(missing.text()).toContain('HOOKLINE_PREVIOUS_ENCRYPTION_KEY must be 32 bytes');
+
+      const rotate = new AppProcess('dist/apps/cli/main.js', ['rotate-encryption-key'], env({ DATABASE_URL: url.toString(), HOOKLINE_PREVIOUS_ENCRYPTION_KEY: oldKey, HOOKLINE_ENCRYPTION_KEY: newKey }));
+      expect(await rotate.exited).toBe(0);
+      expect(JSON.parse(rotate.out.join(''))).toEqual({ webhooks: 1, secrets: 2 });
+      const { rows } = await db.query('SELECT basic_password_enc, signing_secret_enc, updated_at FROM webhook WHERE id = $1', [hook.rows[0].id]);
+      const fresh = new SecretCipher(Buffer.from(newKey, 'base64'));
+      expect(fresh.decrypt(rows[0].basic_password_enc)).toBe('p@ss');
+      expect(fresh.decrypt(rows[0].signing_secret_enc)).toBe('whsec_abc');
+      expect(() => old.decrypt(rows[0].basic_password_enc)).toThrow();
+      expect(Date.now() - rows[0].updated_at.getTime()).toBeLessThan(60_000); // workers reload their cached definitions
+    } finally {
+      await db.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+      await db.end();
+    }
   });
 
   it('bootstrap without --org exits 2 with usage', async () => {

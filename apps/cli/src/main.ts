@@ -1,15 +1,29 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, databaseUrlFrom } from '@hookline/config';
+import { ConfigError, databaseUrlFrom, keyFrom } from '@hookline/config';
 import { PrismaClient, pgAdapterFor } from '@hookline/db';
 import { bootstrap } from './bootstrap.command';
+import { rotateEncryptionKey } from './rotate-key.command';
 
-const USAGE = `Usage: hookline bootstrap --org NAME [--parent ORG_ID] [--json]
-
-Creates an organization and an ORG_ADMIN API client with every permission,
-and prints its credentials (the secret is shown only here).`;
+const USAGE = `Usage:
+  hookline bootstrap --org NAME [--parent ORG_ID] [--json]
+      Creates an organization and an ORG_ADMIN API client with every permission,
+      and prints its credentials (the secret is shown only here).
+  hookline rotate-encryption-key
+      Re-encrypts every stored secret from HOOKLINE_PREVIOUS_ENCRYPTION_KEY to
+      HOOKLINE_ENCRYPTION_KEY (docs/operations.md).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'rotate-encryption-key') {
+    const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(process.env), 1) });
+    try {
+      const done = await rotateEncryptionKey(prisma, keyFrom(process.env, 'HOOKLINE_PREVIOUS_ENCRYPTION_KEY'), keyFrom(process.env, 'HOOKLINE_ENCRYPTION_KEY'));
+      process.stdout.write(`${JSON.stringify(done)}\n`);
+      return 0;
+    } finally {
+      await prisma.$disconnect();
+    }
+  }
   if (command !== 'bootstrap') {
     process.stderr.write(`${USAGE}\n`);
     return 2;

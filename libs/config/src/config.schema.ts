@@ -190,3 +190,11 @@ export function databaseUrlFrom(env: Env): string {
   }
   return raw;
 }
+
+/** A 32-byte base64 key from the environment, for commands (key rotation). */
+export function keyFrom(env: Env, name: string): Buffer {
+  const raw = env[name];
+  const buf = raw ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
+  if (!raw || buf.length !== 32) throw new ConfigError([`${name} must be 32 bytes in base64 (openssl rand -base64 32)`]);
+  return buf;
+}

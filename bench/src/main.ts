@@ -63,11 +63,19 @@ const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- processes
 /** Starts a built app with warn-level logs (as an operator would run it) and waits for its readiness URL. */
+/** Warnings and errors of the apps under test, kept next to the results. */
+const appLog: string[] = [];
+
 async function startApp(script: string, env: Record<string, string>, readyUrl: string, nodeArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d) => (out = (out + d).slice(-4000)));
-  child.stderr!.on('data', (d) => (out = (out + d).slice(-4000)));
+  const name = path.basename(path.dirname(script));
+  const keep = (d: Buffer) => {
+    out = (out + d).slice(-4000);
+    for (const line of String(d).split('\n')) if (line.trim()) appLog.push(`${name}: ${line}`);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}: ${out}`);
@@ -338,13 +346,6 @@ async function main() {
   try {
     apiProc = await startApp('dist/apps/api/main.js', { ...env, PORT: String(port) }, `${base}/health/ready`);
 
-    const ingestApi = await Api.forNewOrg(base, 'bench-ingest');
-    await createWebhook(ingestApi, receiverUrl);
-    results.ingest = await ingestPhase(ingestApi, INGEST_SECONDS);
-    // The ingest phase's deliveries are not part of what follows.
-    await db.query(`UPDATE delivery SET status = 'CANCELLED' WHERE organization_id = $1 AND status = 'PENDING'`, [(ingestApi as unknown as { organizationId: number }).organizationId]);
-    await obliterateDeliveryQueue();
-
     const metricsPort = port + 1;
     // BENCH_PROFILE=1 writes a V8 CPU profile of the worker to bench/results/ (inspect with Chrome DevTools).
     const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench', 'results')}`] : [];
@@ -379,6 +380,17 @@ async function main() {
     for (const rate of RATES) (results.latency as unknown[]).push(await latencyPhase(api, receipts, rate));
     results.fanout = [];
     for (const n of FANOUTS) (results.fanout as unknown[]).push(await fanoutPhase(base, receiverUrl, receipts, db, n));
+
+    // Ingest last, with the worker stopped: its hundreds of thousands of rows
+    // would otherwise weigh on every phase after it.
+    await stopChild(workerProc);
+    workerProc = undefined;
+    const ingestApi = await Api.forNewOrg(base, 'bench-ingest');
+    await createWebhook(ingestApi, receiverUrl);
+    results.ingest = await ingestPhase(ingestApi, INGEST_SECONDS);
+    // Leave nothing behind for a shared database: no worker will deliver these.
+    await db.query(`UPDATE delivery SET status = 'CANCELLED', completed_at = now() WHERE organization_id = $1 AND status = 'PENDING'`, [(ingestApi as unknown as { organizationId: number }).organizationId]);
+    await obliterateDeliveryQueue();
   } finally {
     await stopChild(workerProc);
     await stopChild(apiProc);
@@ -424,6 +436,7 @@ function report(r: any) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${r.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+  writeFileSync(file.replace(/\.json$/, '.log'), appLog.join('\n') + '\n');
   process.stdout.write(`results: ${path.relative(ROOT, file)}\n`);
   void median;
 }

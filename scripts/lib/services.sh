@@ -67,7 +67,8 @@ hl_pg_start() {
       || hl_as_pg "$bindir/initdb" -D "$data" -U hookline --auth=trust -E UTF8 --no-locale >"$data.initdb.log" 2>&1 \
       || { cat "$data.initdb.log" >&2; hl_die "initdb failed"; }
   fi
-  local opts="-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200"
+  # autovacuum_naptime: delivery rows churn fast (docs/operations.md).
+  local opts="-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=200 -c autovacuum_naptime=10s"
   if [ "$fast" = "fast" ]; then
     # Throwaway test cluster: durability is not the point, speed is.
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

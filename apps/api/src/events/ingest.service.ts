@@ -79,6 +79,9 @@ export class IngestService {
 
   async ingest(organizationId: number, events: ValidEvent[]): Promise<IngestResult[]> {
     const created: string[] = [];
+    const t0 = Date.now();
+    const steps: Record<string, number> = {};
+    const mark = (step: string) => (steps[step] = Date.now() - t0);
     // node-postgres rather than Prisma: three set-based statements carry the whole batch.
     const results = await this.sql.transaction(async (tx) => {
       const types = [...new Set(events.map((e) => e.spec.triggerType))];
@@ -87,6 +90,7 @@ export class IngestService {
          WHERE organization_id = $1 AND trigger_type = ANY($2::text[]) AND status = 'ENABLED' AND deleted_at IS NULL`,
         [organizationId, types],
       );
+      mark('match');
       const byType = new Map<string, Candidate[]>();
       for (const c of candidates) {
         const list = byType.get(c.trigger_type) ?? [];
@@ -116,6 +120,7 @@ export class IngestService {
         ],
       );
 
+      mark('events');
       const rowOf = new Map(inserted.map((r) => [r.event_id, r.id]));
       const dWebhook: number[] = [];
       const dEvent: string[] = [];
@@ -138,6 +143,7 @@ export class IngestService {
         );
         created.push(...ids.map((r) => r.id));
       }
+      mark('deliveries');
 
       // Repeats answer what the first request answered.
       const repeats = toInsert.filter((e) => !rowOf.has(e.eventId)).map((e) => e.eventId);
@@ -157,8 +163,12 @@ export class IngestService {
       process.stderr.write('test fault: crashing after commit\n');
       process.exit(137);
     }
+    mark('commit');
     await this.enqueue(created);
-    this.logger.log({ msg: 'events accepted', organizationId, events: events.length, deliveries: created.length });
+    mark('enqueue');
+    const line = { msg: 'events accepted', organizationId, events: events.length, deliveries: created.length, msSince: steps };
+    if (Date.now() - t0 > 1000) this.logger.warn({ ...line, msg: 'slow ingest' });
+    else this.logger.log(line);
     return results;
   }
 

@@ -39,7 +39,8 @@ interface WebhookTotals {
 /**
  * Records attempts and moves every counter (SPEC §5.4), a batch of attempts per
  * transaction so one commit serves many deliveries:
- * 1. the webhooks concerned are locked in id order (no deadlock between workers);
+ * 1. the webhooks concerned are locked in id order (no deadlock between workers),
+ *    FOR NO KEY UPDATE so that ingestion's foreign-key checks are not blocked;
  * 2. attempt rows are inserted, unique per delivery and number: a duplicate job
  *    records nothing;
  * 3. each webhook's counters move in one UPDATE relative to their current values
@@ -69,7 +70,9 @@ export class AttemptRecorder {
     this.metrics.batchSize.observe({ kind: 'record' }, items.length);
     return this.sql.transaction(async (tx) => {
       const webhookIds = [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
-      await tx.query('SELECT id FROM webhook WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [webhookIds]);
+      // NO KEY UPDATE: the lock the counter UPDATE takes anyway, which does not block the
+      // API's foreign-key checks (KEY SHARE) when it inserts deliveries for these webhooks.
+      await tx.query('SELECT id FROM webhook WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [webhookIds]);
 
       const r = items.map((i) => i.result);
       const { rows: inserted } = await tx.query<{ delivery_id: string; number: number }>(

@@ -161,6 +161,11 @@ async function publishBatches(api: Api, ids: string[], batch = 500, parallel = 4
 async function ceilingPhase(receiverUrl: string, receipts: Receipts, receiver: ChildProcess) {
   progress(`ceiling: bare BullMQ worker, same HTTP client, concurrency ${CONCURRENCY}, ${THROUGHPUT_EVENTS} jobs`);
   const { child } = await forkRole('ceiling', [REDIS_URL, receiverUrl, String(CONCURRENCY)]);
+  // Warm up the fresh process (JIT, sockets) as Hookline's worker is warm.
+  receipts.clear();
+  const warm = await enqueueCeilingJobs(REDIS_URL, 500);
+  await receipts.waitForCount(500, 60_000, 'ceiling warm-up');
+  await warm.close();
   receipts.clear();
   const cpu = new CpuMeter({ worker: () => [child.pid!], receiver: () => [receiver.pid!], redis: CpuMeter.byName('redis-server'), bench: () => [process.pid] });
   cpu.start();

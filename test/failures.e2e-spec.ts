@@ -238,7 +238,8 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
     });
 
     it('refreshes the token shortly before it expires', async () => {
-      oauth.expiresIn = 2;
+      // A 4 s token is used for 3 s (refreshed a second early).
+      oauth.expiresIn = 4;
       try {
         const h = await oauthHook();
         const before = oauth.tokenRequests;
@@ -247,8 +248,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
         await publish(1, org);
         await settled(h.id, 2, org);
         expect(oauth.tokenRequests - before).toBe(1);
-        // A 2 s token is refreshed a second early: after 1.2 s a new one is fetched.
-        await new Promise((r) => setTimeout(r, 1200));
+        await new Promise((r) => setTimeout(r, 3200));
         await publish(1, org);
         const ds = await settled(h.id, 3, org);
         expect(ds.every((d: { status: string }) => d.status === 'SUCCEEDED')).toBe(true);

@@ -18,11 +18,7 @@ cleanup() {
   # the interrupted command, so errexit would cut the cleanup short.)
   set +e
   case "$STARTED" in
-    local)
-      hl_redis_stop "$TEST_DIR/redis" "${REDIS_PORT:-0}"
-      hl_pg_stop "${HL_PG_DATA:-}"
-      rm -rf "$TEST_DIR" "${HL_PG_DATA:-$TEST_DIR}" "${HL_PG_DATA:-$TEST_DIR}.initdb.log" 2>/dev/null || true
-      ;;
+    local) hl_throwaway_stop ;;
     docker) docker compose -p "hookline-test-$$" down -v >/dev/null 2>&1 || true ;;
   esac
   exit "$code"
@@ -42,13 +38,8 @@ elif hl_docker_engine; then
   export DATABASE_URL="postgresql://hookline:hookline@127.0.0.1:$PG_PORT/hookline"
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 else
-  TEST_DIR="$PWD/.hookline/test-$$"
-  PG_PORT=$(hl_free_port); REDIS_PORT=$(hl_free_port)
   STARTED=local
-  hl_pg_start "$TEST_DIR/pg" "$PG_PORT" fast
-  hl_redis_start "$TEST_DIR/redis" "$REDIS_PORT"
-  export DATABASE_URL="postgresql://hookline@127.0.0.1:$PG_PORT/hookline"
-  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  hl_throwaway_start "$PWD/.hookline/test-$$" fast
 fi
 
 export NODE_ENV=test

@@ -127,3 +127,25 @@ hl_redis_stop() {
   redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true
   if [ -f "$dir/redis.pid" ]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
 }
+
+# Throwaway PostgreSQL + Redis on free ports under DIR (tests, benchmark):
+# exports DATABASE_URL and REDIS_URL; hl_throwaway_stop stops them and removes
+# their folders. MODE "fast" turns PostgreSQL durability off (tests only).
+hl_throwaway_start() {
+  HL_THROWAWAY_DIR="$1"
+  local mode="${2:-}" pg_port
+  pg_port=$(hl_free_port)
+  HL_REDIS_PORT=$(hl_free_port)
+  hl_pg_start "$HL_THROWAWAY_DIR/pg" "$pg_port" "$mode"
+  hl_redis_start "$HL_THROWAWAY_DIR/redis" "$HL_REDIS_PORT"
+  export DATABASE_URL="postgresql://hookline@127.0.0.1:$pg_port/hookline"
+  export REDIS_URL="redis://127.0.0.1:$HL_REDIS_PORT"
+}
+
+hl_throwaway_stop() {
+  [ -n "${HL_THROWAWAY_DIR:-}" ] || return 0
+  hl_redis_stop "$HL_THROWAWAY_DIR/redis" "${HL_REDIS_PORT:-0}"
+  hl_pg_stop "${HL_PG_DATA:-}"
+  rm -rf "$HL_THROWAWAY_DIR" "${HL_PG_DATA:-$HL_THROWAWAY_DIR}" "${HL_PG_DATA:-$HL_THROWAWAY_DIR}.initdb.log" 2>/dev/null
+  return 0
+}

@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { guardPool } from './sql-pool';
 import { ConfigService } from '@hookline/config';
 import { PrismaClient } from '../../../generated/prisma/client';
 
@@ -8,14 +10,15 @@ export function pgAdapterFor(databaseUrl: string, poolMax = 10): PrismaPg {
   const u = new URL(databaseUrl);
   const schema = u.searchParams.get('schema') ?? undefined;
   u.searchParams.delete('schema');
-  return new PrismaPg(
-    {
+  const pool = guardPool(
+    new pg.Pool({
       connectionString: u.toString(),
       max: poolMax,
       ...(schema ? { options: `-c search_path="${schema.replace(/"/g, '""')}"` } : {}),
-    },
-    schema ? { schema } : undefined,
+    }),
   );
+  // disposeExternalPool: $disconnect() ends the pool, as when adapter-pg builds it.
+  return new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
 }
 
 /** The only place a Prisma client is built (Prisma 7 query compiler + adapter-pg, no native engine). */

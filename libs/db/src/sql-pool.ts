@@ -3,6 +3,19 @@ import pg from 'pg';
 import { ConfigService } from '@hookline/config';
 
 /**
+ * A PostgreSQL restart must never crash the process. node-postgres emits a
+ * connection's errors as 'error' events: on the pool for idle clients, and on
+ * the client itself otherwise, where pg-pool listens only once per query — a
+ * terminated connection can emit twice. Every client gets a permanent listener;
+ * the queries involved still fail, and their callers retry.
+ */
+export function guardPool(pool: pg.Pool): pg.Pool {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/**
  * A node-postgres pool for the worker's hot path: set-based statements over
  * arrays (claims and attempt records for a whole batch), where Prisma's
  * per-query overhead would cost more than the statement. Everything else goes
@@ -29,9 +42,8 @@ export class SqlPool implements OnModuleDestroy {
     const common = { connectionString: u.toString(), connectionTimeoutMillis: 5000, query_timeout: 60_000 };
     this.pool = new pg.Pool({ ...common, max: 8, ...(searchPath ? { options: searchPath } : {}) });
     this.relaxed = new pg.Pool({ ...common, max: 4, options: `${searchPath} -c synchronous_commit=off`.trim() });
-    // An idle client losing its connection (PostgreSQL restart) must not crash the process.
-    this.pool.on('error', () => undefined);
-    this.relaxed.on('error', () => undefined);
+    guardPool(this.pool);
+    guardPool(this.relaxed);
   }
 
   query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {

@@ -8,12 +8,11 @@ cd "$(dirname "$0")/.."
 . scripts/lib/services.sh
 . scripts/lib/deps.sh
 
-STARTED=""
 cleanup() {
   local code=$?
   trap '' INT TERM
   set +e
-  [ "$STARTED" = local ] && hl_throwaway_stop
+  hl_stores_down
   exit "$code"
 }
 trap cleanup EXIT
@@ -24,14 +23,9 @@ hl_ensure_build
 hl_log "building the benchmark"
 npx --no-install nest build bench >&2
 
-if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
-  hl_log "using DATABASE_URL and REDIS_URL from the environment"
-else
-  STARTED=local
-  # Default durability settings (fsync on): the figures include real commits.
-  hl_throwaway_start "$PWD/.hookline/bench-$$"
-fi
-export HOOKLINE_ENCRYPTION_KEY="$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")"
-export HOOKLINE_TOKEN_SECRET="$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")"
+# Default durability settings (fsync on): the figures include real commits.
+hl_stores_up bench
+export HOOKLINE_ENCRYPTION_KEY="$(hl_random_key)"
+export HOOKLINE_TOKEN_SECRET="$(hl_random_key)"
 npx --no-install prisma migrate deploy >/dev/null
 node dist/bench/main.js

@@ -149,3 +149,39 @@ hl_throwaway_stop() {
   rm -rf "$HL_THROWAWAY_DIR" "${HL_PG_DATA:-$HL_THROWAWAY_DIR}" "${HL_PG_DATA:-$HL_THROWAWAY_DIR}.initdb.log" 2>/dev/null
   return 0
 }
+
+# hl_stores_up NAME [fast]: the stores for a test or benchmark run, in order:
+# DATABASE_URL and REDIS_URL if both are set; else a docker compose project of
+# its own if a Docker engine answers; else throwaway local servers under
+# .hookline/NAME-<pid>. hl_stores_down stops whatever was started.
+HL_STORES=""
+hl_stores_up() {
+  local name="$1" mode="${2:-}"
+  if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
+    hl_log "using DATABASE_URL and REDIS_URL from the environment"
+  elif hl_docker_engine; then
+    HL_STORES=docker
+    HL_COMPOSE_PROJECT="hookline-$name-$$"
+    local pg_port redis_port
+    pg_port=$(hl_free_port); redis_port=$(hl_free_port)
+    HOOKLINE_PG_PORT=$pg_port HOOKLINE_REDIS_PORT=$redis_port docker compose -p "$HL_COMPOSE_PROJECT" up -d --wait postgres redis >&2
+    export DATABASE_URL="postgresql://hookline:hookline@127.0.0.1:$pg_port/hookline"
+    export REDIS_URL="redis://127.0.0.1:$redis_port"
+  else
+    HL_STORES=local
+    hl_throwaway_start "$PWD/.hookline/$name-$$" "$mode"
+  fi
+}
+
+hl_stores_down() {
+  case "$HL_STORES" in
+    local) hl_throwaway_stop ;;
+    docker) docker compose -p "$HL_COMPOSE_PROJECT" down -v >/dev/null 2>&1 ;;
+  esac
+  return 0
+}
+
+# 32 random bytes in base64, as HOOKLINE_ENCRYPTION_KEY and HOOKLINE_TOKEN_SECRET want.
+hl_random_key() {
+  node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"
+}

@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { ConfigService } from '@hookline/config';
-import { JsonLogger } from '@hookline/common';
+import { ConfigService, logLevelFrom } from '@hookline/config';
+import { HOOKLINE_VERSION, JsonLogger } from '@hookline/common';
 import { ApiModule } from './api.module';
 import { strictValidationPipe } from './common/validation';
 
@@ -15,7 +15,7 @@ export interface ApiAppOptions {
 
 /** Builds the API application exactly as main.ts runs it; e2e tests use the same function. */
 export async function createApiApp(opts: ApiAppOptions = {}): Promise<INestApplication> {
-  const logger = new JsonLogger((process.env.LOG_LEVEL as 'info') ?? 'info', opts.logWrite);
+  const logger = new JsonLogger(logLevelFrom(), opts.logWrite);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { logger, bodyParser: false });
   const config = app.get(ConfigService);
   const limit = config.get('maxBodyBytes');
@@ -37,7 +37,7 @@ function setupOpenApi(app: INestApplication) {
       'Outbound webhook dispatcher. Obtain a token with POST /oauth2/token (client credentials), then call /api/v1/** with `Authorization: Bearer <token>`. ' +
         'Every /api/v1/organization/** call takes an optional orgId (the token organization or a descendant).',
     )
-    .setVersion(process.env.npm_package_version ?? '0.1.0')
+    .setVersion(HOOKLINE_VERSION)
     .addBearerAuth()
     .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: { WEBHOOKS_READ: '', WEBHOOKS_WRITE: '', EVENTS_PUBLISH: '', ORG_ADMIN: '' } } } })
     .build();

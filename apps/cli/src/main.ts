@@ -15,9 +15,9 @@ const USAGE = `Usage:
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'rotate-encryption-key') {
-    const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(process.env), 1) });
+    const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(), 1) });
     try {
-      const done = await rotateEncryptionKey(prisma, keyFrom(process.env, 'HOOKLINE_PREVIOUS_ENCRYPTION_KEY'), keyFrom(process.env, 'HOOKLINE_ENCRYPTION_KEY'));
+      const done = await rotateEncryptionKey(prisma, keyFrom('HOOKLINE_PREVIOUS_ENCRYPTION_KEY'), keyFrom('HOOKLINE_ENCRYPTION_KEY'));
       process.stdout.write(`${JSON.stringify(done)}\n`);
       return 0;
     } finally {
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('--parent must be an organization id\n');
     return 2;
   }
-  const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(process.env), 1) });
+  const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(), 1) });
   try {
     const result = await bootstrap(prisma, org, parent);
     if (values.json) process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError } from '@hookline/config';
+import { ConfigError, logLevelFrom } from '@hookline/config';
 import { JsonLogger } from '@hookline/common';
 import { WorkerLifecycle } from './worker.lifecycle';
 import { WorkerModule } from './worker.module';
@@ -34,7 +34,7 @@ async function stop(signal: string) {
 async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-  app = await NestFactory.createApplicationContext(WorkerModule, { logger: new JsonLogger((process.env.LOG_LEVEL as 'info') ?? 'info') });
+  app = await NestFactory.createApplicationContext(WorkerModule, { logger: new JsonLogger(logLevelFrom()) });
   if (requested) await stop(requested);
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, parseConfig } from './config.schema';
+import { ConfigError, logLevelFrom, parseConfig } from './config.schema';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const good = {
@@ -108,5 +108,13 @@ describe(parseConfig.name, () => {
     expect(() => readFileSync(other)).toThrow();
     // Production never falls back to a key file.
     expect(() => parseConfig({ ...env, NODE_ENV: 'production' }, { devKeysFile: file })).toThrow(ConfigError);
+  });
+});
+
+describe(logLevelFrom.name, () => {
+  it('reads LOG_LEVEL, falling back to info for a missing or unknown value', () => {
+    expect(logLevelFrom({ LOG_LEVEL: 'warn' })).toBe('warn');
+    expect(logLevelFrom({})).toBe('info');
+    expect(logLevelFrom({ LOG_LEVEL: 'loud' })).toBe('info');
   });
 });

@@ -179,7 +179,7 @@ function loadOrCreateDevKeys(file: string): DevKeys {
 }
 
 /** Only DATABASE_URL, for commands that need nothing else (bootstrap). */
-export function databaseUrlFrom(env: Env): string {
+export function databaseUrlFrom(env: Env = process.env): string {
   const raw = env.DATABASE_URL;
   if (!raw) throw new ConfigError(['DATABASE_URL is required']);
   try {
@@ -192,9 +192,21 @@ export function databaseUrlFrom(env: Env): string {
 }
 
 /** A 32-byte base64 key from the environment, for commands (key rotation). */
-export function keyFrom(env: Env, name: string): Buffer {
+export function keyFrom(name: string, env: Env = process.env): Buffer {
   const raw = env[name];
   const buf = raw ? Buffer.from(raw, 'base64') : Buffer.alloc(0);
   if (!raw || buf.length !== 32) throw new ConfigError([`${name} must be 32 bytes in base64 (openssl rand -base64 32)`]);
   return buf;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * The log level, needed before the settings are loaded (the logger is built
+ * first, to report them). An invalid value falls back to info here and is
+ * reported by parseConfig.
+ */
+export function logLevelFrom(env: Env = process.env): HooklineConfig['logLevel'] {
+  const v = env.LOG_LEVEL as HooklineConfig['logLevel'] | undefined;
+  return v && LOG_LEVELS.includes(v) ? v : 'info';
 }

@@ -1,5 +1,5 @@
 import { Permission, PrismaClient } from '@hookline/db';
-import { hashSecret, newClientId, newClientSecret } from '../../api/src/auth/credentials';
+import { hashSecret, newClientId, newClientSecret } from '@hookline/common';
 
 export interface BootstrapResult {
   organizationId: number;

@@ -7,3 +7,4 @@ export * from './page';
 export * from './version';
 export * from './metrics/metrics.service';
 export * from './batching/micro-batcher';
+export * from './crypto/credentials';

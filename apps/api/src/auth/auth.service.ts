@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OAuthError } from '@hookline/common';
+import { OAuthError, secretMatches } from '@hookline/common';
 import { Permission, PrismaService } from '@hookline/db';
-import { secretMatches } from './credentials';
 import { TokenService } from './token.service';
 
 @Injectable()

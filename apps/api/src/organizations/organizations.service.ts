@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Conflict, Forbidden, NotFound, Page } from '@hookline/common';
+import { Conflict, Forbidden, hashSecret, newClientId, newClientSecret, NotFound, Page } from '@hookline/common';
 import { Permission, Prisma, PrismaService } from '@hookline/db';
-import { hashSecret, newClientId, newClientSecret } from '../auth/credentials';
 import { ClientDto, CreatedClientDto, OrganizationDto, UserDto } from './dto/organization.dto';
 
 type OrgRow = { id: number; name: string; parentId: number | null; createdAt: Date };

@@ -35,12 +35,13 @@ export class WebhookDefinitions {
     const rows = await this.prisma.webhook.findMany({ where: { id: { in: stale } }, include: { organization: { select: { id: true, name: true } } } });
     if (this.entries.size + rows.length > MAX_ENTRIES) this.entries.clear();
     for (const row of rows) {
-      const webhook = toExecutableWebhook(row, row.organization, this.cipher);
+      // As of the epoch: every stored secret, decrypted once; get() applies the overlap.
+      const webhook = toExecutableWebhook(row, row.organization, this.cipher, new Date(0));
       this.entries.set(row.id, {
         version: row.updatedAt.getTime(),
         webhook,
         current: webhook.signingSecrets[0],
-        previous: row.previousSigningSecretEnc ? this.cipher.decrypt(row.previousSigningSecretEnc) : null,
+        previous: webhook.signingSecrets[1] ?? null,
         previousExpiresAt: row.previousSecretExpiresAt?.getTime() ?? 0,
       });
     }

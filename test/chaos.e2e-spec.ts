@@ -151,7 +151,6 @@ describe('Chaos (SPEC §7)', () => {
       await stack.startApi();
       await stack.login('chaos-crash');
       const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'crash', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/crash') })).body;
-      const healthy = stack.api!;
       // A second API process with the fault armed.
       const faulty = new Stack(stack.databaseUrl, redis.url);
       await faulty.startApi({ HOOKLINE_TEST_CRASH_AFTER_COMMIT: '1' });
@@ -171,7 +170,6 @@ describe('Chaos (SPEC §7)', () => {
       await new Promise((r) => setTimeout(r, 1000));
       expect(rx.requests.filter((r) => JSON.parse(r.body).event_id === id)).toHaveLength(1);
       expect((await counters(stack.databaseUrl, hook.id)).attempts).toBe(1);
-      void healthy;
     } finally {
       await stack.stop();
       redis.stop();

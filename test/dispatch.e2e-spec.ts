@@ -53,7 +53,6 @@ describe('Dispatch pipeline (SPEC §4, §5)', () => {
       status: string;
       attempts: { number: number; responseStatus: number | null; error: string | null }[];
     }[];
-  const hookState = async (id: number, who = admin) => (await api.http().get(`/api/v1/organization/webhooks/${id}`).auth(who.token, { type: 'bearer' })).body;
 
   it('delivers each of the 36 catalog event types to its trigger webhook with the rendered values', async () => {
     const org = await api.newOrg(unique('catalog'));

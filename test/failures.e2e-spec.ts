@@ -17,8 +17,6 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
   let admin: OrgAdmin;
   let rx: Receiver;
   let smtp: SmtpSink;
-  let userA: number;
-  let userB: number;
 
   const workerEnv = () => ({ HOOKLINE_RETRY_SCHEDULE: '', SMTP_URL: smtp.url, SMTP_FROM: 'hookline@test.local', HOOKLINE_SWEEP_INTERVAL_MS: '300', HOOKLINE_SWEEP_GRACE_MS: '1000' });
 
@@ -28,9 +26,6 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
     api = await ApiHarness.start();
     worker = await WorkerHarness.start(workerEnv());
     admin = await api.newOrg(unique('failures'));
-    const post = (body: object) => api.http().post('/api/v1/organization/users').auth(admin.token, { type: 'bearer' }).send(body);
-    userA = (await post({ email: 'a@example.com', name: 'A' })).body.id;
-    userB = (await post({ email: 'b@example.com', name: 'B' })).body.id;
   });
   afterAll(async () => {
     await worker?.close();
@@ -477,7 +472,5 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
     expect(logs).toContain('"msg":"delivery job"');
     expect(logs).not.toMatch(/whsec_|hls_|hook-secret|p@ss/);
     expect(logs).not.toContain(admin.token);
-    void userA;
-    void userB;
   });
 });

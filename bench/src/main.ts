@@ -447,7 +447,6 @@ function report(r: any) {
   writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
   writeFileSync(file.replace(/\.json$/, '.log'), appLog.join('\n') + '\n');
   process.stdout.write(`results: ${path.relative(ROOT, file)}\n`);
-  void median;
 }
 
 // ---------------------------------------------------------------- roles

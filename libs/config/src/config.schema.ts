@@ -117,6 +117,13 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     problems.push(`HOOKLINE_RETRY_SCHEDULE must be comma-separated non-negative integers (ms) (got "${scheduleRaw}")`);
   }
 
+  const requestTimeoutMs = int('HOOKLINE_REQUEST_TIMEOUT_MS', 15000, 100, 300000);
+  // Default: a token fetch, a 401 refresh and the resend (3 × timeout), plus margin.
+  const claimLeaseMs = int('HOOKLINE_CLAIM_LEASE_MS', requestTimeoutMs * 3 + 30_000, 1000, 3_600_000);
+  if (claimLeaseMs < requestTimeoutMs * 3) {
+    problems.push(`HOOKLINE_CLAIM_LEASE_MS must be at least 3 × HOOKLINE_REQUEST_TIMEOUT_MS (${requestTimeoutMs * 3})`);
+  }
+
   const smtpUrl = env.SMTP_URL ? url('SMTP_URL', ['smtp:', 'smtps:']) : null;
   const logLevel = (env.LOG_LEVEL ?? 'info') as HooklineConfig['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn or error`);
@@ -131,7 +138,7 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     tokenTtlSeconds: int('HOOKLINE_TOKEN_TTL_SECONDS', 3600, 60, 86400),
     allowedTargetCidrs: cidrs,
     retryScheduleMs,
-    requestTimeoutMs: int('HOOKLINE_REQUEST_TIMEOUT_MS', 15000, 100, 300000),
+    requestTimeoutMs,
     workerConcurrency: int('HOOKLINE_WORKER_CONCURRENCY', 50, 1, 1000),
     rateLimitPerMinute: int('HOOKLINE_RATE_LIMIT_PER_MINUTE', 10000, 1, 10_000_000),
     maxBodyBytes: int('HOOKLINE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
@@ -146,13 +153,8 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     sweepGraceMs: int('HOOKLINE_SWEEP_GRACE_MS', 30_000, 0, 3_600_000),
     testSkipEnqueue: nodeEnv === 'test' && env.HOOKLINE_TEST_SKIP_ENQUEUE === '1',
     testCrashAfterCommit: nodeEnv === 'test' && env.HOOKLINE_TEST_CRASH_AFTER_COMMIT === '1',
-    claimLeaseMs: 0,
+    claimLeaseMs,
   };
-  // Default: a token fetch, a 401 refresh and the resend (3 × timeout), plus margin.
-  config.claimLeaseMs = int('HOOKLINE_CLAIM_LEASE_MS', config.requestTimeoutMs * 3 + 30_000, 1000, 3_600_000);
-  if (config.claimLeaseMs < config.requestTimeoutMs * 3) {
-    problems.push(`HOOKLINE_CLAIM_LEASE_MS must be at least 3 × HOOKLINE_REQUEST_TIMEOUT_MS (${config.requestTimeoutMs * 3})`);
-  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

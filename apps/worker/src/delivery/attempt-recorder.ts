@@ -196,17 +196,16 @@ export class AttemptRecorder {
       [webhookId],
     );
     const w = rows[0];
-    const hook = { id: w.id, name: w.name, organizationId: w.organization_id, failureNotifyUserIds: w.users, consecutiveFailures: w.consecutive_failures, failureLimit: w.failure_limit, organization: { name: w.org_name } };
-    if (!hook.failureNotifyUserIds.length) return [];
+    if (!w.users.length) return [];
     const reason = result.outcome.gone
       ? 'the receiver answered 410 Gone'
-      : `${hook.consecutiveFailures} consecutive failed attempts reached its failure limit of ${hook.failureLimit}`;
+      : `${w.consecutive_failures} consecutive failed attempts reached its failure limit of ${w.failure_limit}`;
     const last = result.responseStatus !== null ? `HTTP ${result.responseStatus}` : (result.error ?? 'unknown error');
-    const subject = `Hookline: webhook "${hook.name}" was disabled`;
+    const subject = `Hookline: webhook "${w.name}" was disabled`;
     const message =
-      `Webhook ${hook.id} "${hook.name}" of organization "${hook.organization.name}" was disabled (DISABLED_DUE_TO_ERRORS): ${reason}.\n` +
+      `Webhook ${w.id} "${w.name}" of organization "${w.org_name}" was disabled (DISABLED_DUE_TO_ERRORS): ${reason}.\n` +
       `Last attempt: ${result.requestMethod} ${result.requestUrl} → ${last}.\n` +
-      `Fix the endpoint, then re-enable it with PUT /api/v1/organization/webhooks/${hook.id} {"status":"ENABLED"}; cancelled deliveries can be redelivered.`;
+      `Fix the endpoint, then re-enable it with PUT /api/v1/organization/webhooks/${w.id} {"status":"ENABLED"}; cancelled deliveries can be redelivered.`;
     const inserted = await tx.query<{ id: string }>(
       `INSERT INTO notification (organization_id, user_id, webhook_id, email, subject, message, disabled_at)
        SELECT u.organization_id, u.id, $1, u.email, $2, $3, $4
@@ -214,7 +213,7 @@ export class AttemptRecorder {
        WHERE u.organization_id = $5 AND u.id = ANY($6::int[])
        ON CONFLICT (webhook_id, user_id, disabled_at) DO NOTHING
        RETURNING id`,
-      [webhookId, subject, message, disabledAt, hook.organizationId, hook.failureNotifyUserIds],
+      [webhookId, subject, message, disabledAt, w.organization_id, w.users],
     );
     return inserted.rows.map((row) => BigInt(row.id));
   }

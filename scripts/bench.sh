@@ -8,15 +8,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/services.sh
 . scripts/lib/deps.sh
 
-cleanup() {
-  local code=$?
-  trap '' INT TERM
-  set +e
-  hl_stores_down
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+hl_stores_down_on_exit
 
 hl_ensure_deps
 hl_ensure_build

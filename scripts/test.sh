@@ -9,18 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib/services.sh
 . scripts/lib/deps.sh
 
-cleanup() {
-  local code=$?
-  # Ignore further signals so an impatient Ctrl-C cannot leave servers behind.
-  trap '' INT TERM
-  # Best effort from here on. (In a trap, a bare `return` reports the status of
-  # the interrupted command, so errexit would cut the cleanup short.)
-  set +e
-  hl_stores_down
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+hl_stores_down_on_exit
 
 hl_ensure_deps
 hl_ensure_build

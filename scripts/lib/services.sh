@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Local PostgreSQL and Redis for development and tests, without Docker.
 #
-# Sourced by scripts/start-local.sh and scripts/test.sh. Everything lives in a
-# data folder chosen by the caller and listens on 127.0.0.1 on ports the caller
-# passes (normally free ports picked at run time), so nothing collides with a
-# system PostgreSQL/Redis or another checkout.
+# Sourced by scripts/start-local.sh, scripts/test.sh and scripts/bench.sh.
+# Everything lives in a data folder chosen by the caller and listens on
+# 127.0.0.1 on ports the caller passes (normally free ports picked at run time),
+# so nothing collides with a system PostgreSQL/Redis or another checkout.
 
 hl_log() { printf '\033[1;34m[hookline]\033[0m %s\n' "$*" >&2; }
 hl_die() { printf '\033[1;31m[hookline]\033[0m %s\n' "$*" >&2; exit 1; }
@@ -179,6 +179,23 @@ hl_stores_down() {
     docker) docker compose -p "$HL_COMPOSE_PROJECT" down -v >/dev/null 2>&1 ;;
   esac
   return 0
+}
+
+# hl_stores_down_on_exit: stop the stores however the script ends (success,
+# failure or Ctrl-C), keeping the script's exit status.
+hl_stores_down_on_exit() {
+  trap hl__exit_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+hl__exit_cleanup() {
+  local code=$?
+  # Ignore further signals so an impatient Ctrl-C cannot leave servers behind.
+  trap '' INT TERM
+  # Best effort from here on. (In a trap, a bare `return` reports the status of
+  # the interrupted command, so errexit would cut the cleanup short.)
+  set +e
+  hl_stores_down
+  exit "$code"
 }
 
 # 32 random bytes in base64, as HOOKLINE_ENCRYPTION_KEY and HOOKLINE_TOKEN_SECRET want.

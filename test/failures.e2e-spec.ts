@@ -97,7 +97,8 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       expect(notes[0]).toMatchObject({ webhookId: h.id, userId: u, email: 'ops@example.com', subject: expect.stringContaining('was disabled') });
       expect(notes[0].message).toMatch(/3 consecutive failed attempts reached its failure limit of 3/);
       const mail = await eventually(() => smtp.mails.find((m) => m.to.includes('ops@example.com')));
-      expect(mail.raw).toContain('was disabled');
+      expect(mail.text).toContain('was disabled');
+      expect(mail.text).toMatch(/3 consecutive failed attempts reached its failure limit of 3/);
 
       // Re-enabling resets the count.
       const re = await as(org).put(`/api/v1/organization/webhooks/${h.id}`, { status: 'ENABLED' });

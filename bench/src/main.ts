@@ -8,7 +8,7 @@ import pg from 'pg';
 import { runCeilingWorker, enqueueCeilingJobs } from './ceiling';
 import { runReceiver } from './receiver';
 import { CpuMeter } from './cpu';
-import { median, percentile, progress, round, sleep } from './stats';
+import { freePort, median, percentile, progress, round, sleep } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATABASE_URL = process.env.DATABASE_URL!;
@@ -343,7 +343,8 @@ async function main() {
     HOOKLINE_RATE_LIMIT_PER_MINUTE: '10000000',
     HOOKLINE_MAX_BODY_BYTES: String(8 * 1024 * 1024),
   };
-  const port = 3000 + Math.floor(Math.random() * 1000) + 40000;
+  // Ports the OS hands out as free: fixed or random ones can collide with ephemeral ports in use.
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const receipts = new Receipts();
   const { child: receiver, msg } = await forkRole('receiver');
@@ -355,7 +356,7 @@ async function main() {
   try {
     apiProc = await startApp('dist/apps/api/main.js', { ...env, PORT: String(port) }, `${base}/health/ready`);
 
-    const metricsPort = port + 1;
+    const metricsPort = await freePort();
     // BENCH_PROFILE=1 writes a V8 CPU profile of the worker to bench/results/ (inspect with Chrome DevTools).
     const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench', 'results')}`] : [];
     workerProc = await startApp('dist/apps/worker/main.js', { ...env, HOOKLINE_WORKER_METRICS_PORT: String(metricsPort) }, `http://127.0.0.1:${metricsPort}/health/ready`, profile);
@@ -364,7 +365,7 @@ async function main() {
     const warm = Array.from({ length: 500 }, uuid);
     receipts.clear();
     await publishBatches(api, warm);
-    await receipts.waitForCount(500, 60_000, 'warm-up');
+    await receipts.waitForCount(warm.length, 60_000, 'warm-up');
 
     // Machines like this one are shared and noisy: the ceiling and Hookline take
     // turns, and each round's ratio compares runs minutes apart at most.

@@ -106,6 +106,45 @@ describe('compileTemplate / render', () => {
 
   it('caches compiled templates', () => {
     expect(compileTemplate('x{a}', 'text')).toBe(compileTemplate('x{a}', 'text'));
+    expect(compileTemplate('x{a}', 'url')).not.toBe(compileTemplate('x{a}', 'text'));
+  });
+
+  // Templates of text and placeholders only are rendered without Handlebars; a
+  // block that renders nothing sends the same template through Handlebars.
+  describe('text-and-placeholder templates render exactly as Handlebars renders them', () => {
+    const event = JSON.parse(
+      JSON.stringify({
+        device_id: HOSTILE,
+        battery_level: 0.12,
+        count: 0,
+        flag: false,
+        none: null,
+        empty: '',
+        list: [1, 'two', { three: 3 }],
+        meta: { room: 'kitchen', deep: { er: 'x"y' }, nothing: null },
+        constructor: 'own constructor',
+      }).replace('"count"', '"__proto__": {"polluted": true}, "count"'),
+    );
+    const ctx = buildRenderContext({ event, webhook: { id: 7, name: 'w "7"' }, organization: { id: 3, name: 'Org & Co' }, now: new Date('2026-01-02T03:04:05.678Z') });
+    const paths = [
+      'device_id', 'battery_level', 'count', 'flag', 'none', 'empty', 'list', 'meta', 'meta.room', 'meta.deep.er', 'meta.nothing.below',
+      'missing', 'missing.below', 'device_id.length', 'battery_level.toFixed', 'meta.constructor', 'meta.toString', 'meta.__proto__',
+      '__proto__', '__proto__.polluted', 'constructor', 'event.device_id', 'event.meta.deep', 'webhook.name', 'organization.name',
+      'timestamp_unix', 'timestamp_iso8601', 'this.device_id', 'list.length',
+    ];
+    const forced = '{{#if nothing_at_all}}{{/if}}';
+    it.each(['text', 'url', 'header', 'form', 'json'] as const)('%s', (dest) => {
+      for (const path of paths) {
+        for (const source of [`a{${path}}b`, `[{{${path}}}]`, `{"q": "{${path}}", "bare": {${path}}}`, `{{~ ${path} ~}} x {${path}}`]) {
+          const fast = compileTemplate(source, dest).render(ctx);
+          const viaHandlebars = compileTemplate(source + forced, dest).render(ctx);
+          expect({ source, out: fast }).toEqual({ source, out: viaHandlebars });
+        }
+      }
+      // Literal braces and backslashes, which the translation turns into helpers.
+      const literal = '{"a\\": {"b": "}{\\"}, "c": {count}}';
+      expect(compileTemplate(literal, dest).render(ctx)).toBe(compileTemplate(literal + forced, dest).render(ctx));
+    });
   });
 });
 

@@ -12,7 +12,16 @@ export interface ClaimRequest {
 export type Claim =
   | { kind: 'skipped' }
   | { kind: 'cancelled' }
-  | { kind: 'claimed'; webhookId: number; organizationId: number; payload: Record<string, unknown> };
+  | {
+      kind: 'claimed';
+      webhookId: number;
+      organizationId: number;
+      payload: Record<string, unknown>;
+      /** The lease as stored: renew() extends it only while it is still this one. */
+      leaseExpiresAt: Date;
+      /** Local clock before the claim was sent: the lease runs at least from here. */
+      claimedAt: number;
+    };
 
 interface ClaimedRow {
   id: string;
@@ -22,6 +31,7 @@ interface ClaimedRow {
   active: boolean;
   version: Date;
   payload: Record<string, unknown>;
+  lease: Date;
 }
 
 /**
@@ -35,6 +45,7 @@ interface ClaimedRow {
 export class ClaimBatcher {
   private readonly batcher: MicroBatcher<ClaimRequest, Claim>;
   private readonly leaseSeconds: number;
+  readonly leaseMs: number;
 
   constructor(
     private readonly sql: SqlPool,
@@ -43,7 +54,8 @@ export class ClaimBatcher {
     config: ConfigService,
   ) {
     // HOOKLINE_CLAIM_LEASE_MS: long enough for a token fetch, a 401 refresh and the resend.
-    this.leaseSeconds = config.get('claimLeaseMs') / 1000;
+    this.leaseMs = config.get('claimLeaseMs');
+    this.leaseSeconds = this.leaseMs / 1000;
     this.batcher = new MicroBatcher((items) => this.flush(items), 200, 2);
   }
 
@@ -51,7 +63,22 @@ export class ClaimBatcher {
     return this.batcher.submit(req);
   }
 
+  /**
+   * Extends a lease this worker still holds (its stored value unchanged): for an
+   * attempt that waited for a request permit so long that what is left of its
+   * lease might not cover the request. False when the lease is no longer ours.
+   */
+  async renew(req: ClaimRequest, held: Date): Promise<boolean> {
+    const { rowCount } = await this.sql.query(
+      `UPDATE delivery SET claim_expires_at = now() + make_interval(secs => $4)
+       WHERE id = $1 AND status = 'PENDING' AND attempt_count = $2 - 1 AND claim_expires_at = $3`,
+      [String(req.deliveryId), req.attempt, held, this.leaseSeconds],
+    );
+    return rowCount === 1;
+  }
+
   private async flush(items: ClaimRequest[]): Promise<Claim[]> {
+    const claimedAt = Date.now();
     this.metrics.batchSize.observe({ kind: 'claim' }, items.length);
     // One claim per (delivery, attempt) per batch; duplicates (a sweeper re-add) are skipped.
     const seen = new Set<string>();
@@ -69,9 +96,9 @@ export class ClaimBatcher {
          -- scan every PENDING delivery (it cannot estimate unnest's row count).
          WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
            AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
-         RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id
+         RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id, d.claim_expires_at
        )
-       SELECT c.id, c.att, c.webhook_id, c.organization_id, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, w.updated_at AS version, e.payload
+       SELECT c.id, c.att, c.webhook_id, c.organization_id, c.claim_expires_at AS lease, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, w.updated_at AS version, e.payload
        FROM claimed c JOIN webhook w ON w.id = c.webhook_id JOIN event e ON e.id = c.event_row_id`,
       [unique.map((i) => String(i.deliveryId)), unique.map((i) => i.attempt), this.leaseSeconds],
     );
@@ -90,7 +117,7 @@ export class ClaimBatcher {
       if (!row || handed.has(key)) return { kind: 'skipped' };
       handed.add(key);
       if (!row.active) return { kind: 'cancelled' };
-      return { kind: 'claimed', webhookId: row.webhook_id, organizationId: row.organization_id, payload: row.payload };
+      return { kind: 'claimed', webhookId: row.webhook_id, organizationId: row.organization_id, payload: row.payload, leaseExpiresAt: row.lease, claimedAt };
     });
   }
 }

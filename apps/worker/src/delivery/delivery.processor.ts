@@ -28,7 +28,7 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     const { attempt } = job.data;
     const ids = 'deliveryIds' in job.data ? job.data.deliveryIds : [job.data.deliveryId];
     // Every delivery of the job settles before the job does, even when one fails.
-    const settled = await Promise.allSettled(ids.map((id) => this.deliveries.run(BigInt(id), attempt)));
+    const settled = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt);
     const counts: Record<string, number> = {};
     for (const r of settled) {
       const key = r.status === 'fulfilled' ? r.value : r.reason instanceof ShuttingDownError ? 'left' : 'error';

@@ -5,6 +5,7 @@ import { AttemptResult, ExecutableWebhook, WebhookExecutor, retryDelay } from '@
 import { DeliveryQueue } from '@hookline/queue';
 import { AttemptRecorder } from './attempt-recorder';
 import { Claim, ClaimBatcher } from './claim.batcher';
+import { Semaphore } from './semaphore';
 import { WebhookDefinitions } from './webhook-definitions';
 
 export type RunResult = 'skipped' | 'cancelled' | 'succeeded' | 'failed' | 'retrying' | 'duplicate';
@@ -16,39 +17,30 @@ export class ShuttingDownError extends Error {
   }
 }
 
-/** A counting semaphore: at most `size` holders at once, the rest wait in order. */
-export class Semaphore {
-  private waiting: (() => void)[] = [];
-  private held = 0;
-  constructor(private readonly size: number) {}
-  acquire(): Promise<void> {
-    if (this.held < this.size) {
-      this.held++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.held--;
-  }
-}
-
 /** The Standard Webhooks `webhook-id` of a delivery: the same for every attempt of it. */
 export const messageId = (deliveryId: bigint | string) => `msg_${deliveryId}`;
 
 /**
- * One attempt of one delivery: claim it, send it, record it, schedule what
- * follows. Idempotent: a job that runs twice, or late, changes nothing. Claims
- * and records are batched across the attempts running at the same moment.
+ * Attempts of deliveries: claim, send, record, schedule what follows.
+ * Idempotent: a job that runs twice, or late, changes nothing. Claims and
+ * records are batched across the attempts running at the same moment.
  */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly schedule: number[];
-  /** Attempts in flight in this process, whatever mix of single and batch jobs carries them. */
-  private readonly permits: Semaphore;
+  /** Requests in flight in this process (HOOKLINE_WORKER_CONCURRENCY), whatever mix of single and batch jobs carries them. */
+  private readonly requests: Semaphore;
+  /**
+   * Attempts claimed and not yet sent, plus those sending: twice the request
+   * permits, so the next attempts are claimed while the current ones are on the
+   * wire and a freed permit goes straight to a claimed attempt. A claimed
+   * attempt waits at most for one request per permit ahead of it.
+   */
+  private readonly slots: Semaphore;
+  private readonly concurrency: number;
+  /** The longest a request may take (token fetch, 401 refresh and resend): a lease must still cover it when sending starts. */
+  private readonly sendBudgetMs: number;
 
   constructor(
     private readonly claims: ClaimBatcher,
@@ -60,31 +52,44 @@ export class DeliveryService {
     config: ConfigService,
   ) {
     this.schedule = config.get('retryScheduleMs');
-    this.permits = new Semaphore(config.get('workerConcurrency'));
+    this.concurrency = config.get('workerConcurrency');
+    this.requests = new Semaphore(this.concurrency);
+    this.slots = new Semaphore(2 * this.concurrency);
+    this.sendBudgetMs = 3 * config.get('requestTimeoutMs');
   }
-
 
   private stopping = false;
 
-  /** From now on no new attempt starts here; those in flight finish and are recorded. */
+  /** From now on no new attempt is claimed here; those claimed are sent and recorded. */
   beginShutdown(): void {
     this.stopping = true;
   }
 
-  async run(deliveryId: bigint, attempt: number): Promise<RunResult> {
-    // A permit covers the claim and the request: HOOKLINE_WORKER_CONCURRENCY bounds
-    // the requests in flight. Recording happens after the permit is returned, so
-    // the next request need not wait for this one's commit.
-    await this.permits.acquire();
-    if (this.stopping) {
-      this.permits.release();
-      // Not started, so nothing to undo: the job fails and is retried by another worker.
-      throw new ShuttingDownError();
-    }
+  /**
+   * Runs attempt `attempt` of each delivery of a job. The job's attempts take
+   * their slots together (in parts of at most HOOKLINE_WORKER_CONCURRENCY), so
+   * their claims go out in one statement; each settles on its own.
+   */
+  async runJob(deliveryIds: bigint[], attempt: number): Promise<PromiseSettledResult<RunResult>[]> {
+    const parts: bigint[][] = [];
+    for (let i = 0; i < deliveryIds.length; i += this.concurrency) parts.push(deliveryIds.slice(i, i + this.concurrency));
+    const settled = await Promise.all(
+      parts.map(async (ids) => {
+        await this.slots.acquire(ids.length);
+        return Promise.allSettled(ids.map((id) => this.run(id, attempt)));
+      }),
+    );
+    return settled.flat();
+  }
+
+  /** One attempt, its slot already taken. The slot covers claim and request; the record comes after, so the next request need not wait for this one's commit. */
+  private async run(deliveryId: bigint, attempt: number): Promise<RunResult> {
     let claimed: Extract<Claim, { kind: 'claimed' }>;
     let webhook: ExecutableWebhook;
-    let result: AttemptResult;
+    let result: AttemptResult | null;
     try {
+      // Not claimed, so nothing to undo: the job fails and is retried by another worker.
+      if (this.stopping) throw new ShuttingDownError();
       const claim = await this.claims.claim({ deliveryId, attempt });
       if (claim.kind === 'skipped') return 'skipped';
       if (claim.kind === 'cancelled') {
@@ -93,9 +98,10 @@ export class DeliveryService {
       }
       claimed = claim;
       webhook = this.definitions.get(claim.webhookId);
-      result = await this.executor.execute(webhook, claim.payload, messageId(deliveryId));
+      result = await this.send(claim, webhook, deliveryId, attempt);
+      if (!result) return 'skipped';
     } finally {
-      this.permits.release();
+      this.slots.release();
     }
     const claim = claimed;
     const delay = result.outcome.ok || !result.outcome.retryable ? null : retryDelay(this.schedule, attempt, result.retryAfterMs);
@@ -116,5 +122,17 @@ export class DeliveryService {
     const label = outcome.status === 'SUCCEEDED' ? 'succeeded' : outcome.status === 'PENDING' ? 'retrying' : 'failed';
     this.metrics.deliveries.inc({ outcome: label });
     return label;
+  }
+
+  /** Sends a claimed attempt under a request permit; null when its lease ran out while waiting and was taken. */
+  private async send(claim: Extract<Claim, { kind: 'claimed' }>, webhook: ExecutableWebhook, deliveryId: bigint, attempt: number): Promise<AttemptResult | null> {
+    await this.requests.acquire();
+    try {
+      const leaseLeft = this.claims.leaseMs - (Date.now() - claim.claimedAt);
+      if (leaseLeft < this.sendBudgetMs && !(await this.claims.renew({ deliveryId, attempt }, claim.leaseExpiresAt))) return null;
+      return await this.executor.execute(webhook, claim.payload, messageId(deliveryId));
+    } finally {
+      this.requests.release();
+    }
   }
 }

@@ -68,6 +68,8 @@ export class AttemptRecorder {
 
   private flush(items: RecordInput[]): Promise<RecordOutcome[]> {
     this.metrics.batchSize.observe({ kind: 'record' }, items.length);
+    // Successes cannot disable a webhook or notify anyone: one statement records them.
+    if (items.every((i) => i.result.outcome.ok)) return this.recordSuccesses(items);
     return this.sql.transaction(async (tx) => {
       const webhookIds = [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
       // NO KEY UPDATE: the lock the counter UPDATE takes anyway, which does not block the
@@ -162,6 +164,70 @@ export class AttemptRecorder {
         carrier.cancelledDeliveries = cancelled.rowCount ?? 0;
       }
       return outcomes;
+    });
+  }
+
+  /**
+   * A batch of successful attempts in one statement, one round trip instead of
+   * six, and the same effects as the transaction below: webhooks locked in id
+   * order before anything else (the attempt insert waits for the lock), attempt
+   * rows unique per delivery and number, counters moved relative to their
+   * values (total + n; a success resets consecutive failures), deliveries
+   * SUCCEEDED. If a delivery did not move on with its attempt, hookline_assert
+   * fails the statement and nothing of the batch is kept.
+   */
+  private async recordSuccesses(items: RecordInput[]): Promise<RecordOutcome[]> {
+    const r = items.map((i) => i.result);
+    const { rows } = await this.sql.query<{ delivery_id: string; number: number }>(
+      `WITH v AS (
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[])
+           AS t(delivery_id, webhook_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body)
+       ),
+       locked AS (SELECT id FROM webhook WHERE id = ANY($10::int[]) ORDER BY id FOR NO KEY UPDATE),
+       ins AS (
+         INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
+         SELECT delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, NULL FROM v
+         -- Evaluated once, before the first row: every webhook lock, in order.
+         WHERE (SELECT count(*) FROM locked) >= 0
+         ON CONFLICT (delivery_id, number) DO NOTHING
+         RETURNING delivery_id, number
+       ),
+       fresh AS (SELECT v.delivery_id, v.webhook_id, v.number, v.started_at FROM v JOIN ins USING (delivery_id, number)),
+       counters AS (
+         UPDATE webhook w
+         SET total_attempts = w.total_attempts + a.n,
+             last_triggered_at = GREATEST(COALESCE(w.last_triggered_at, a.last_at), a.last_at),
+             consecutive_failures = 0
+         FROM (SELECT webhook_id, count(*)::int AS n, max(started_at) AS last_at FROM fresh GROUP BY webhook_id) a
+         WHERE w.id = a.webhook_id
+         RETURNING w.id
+       ),
+       moved AS (
+         UPDATE delivery d
+         SET attempt_count = f.number, status = 'SUCCEEDED', claim_expires_at = NULL, completed_at = now()
+         FROM fresh f
+         WHERE d.id = ANY($1::bigint[]) AND d.id = f.delivery_id AND d.attempt_count = f.number - 1
+         RETURNING d.id
+       )
+       SELECT delivery_id, number FROM ins
+       WHERE hookline_assert((SELECT count(*) FROM moved) = (SELECT count(*) FROM fresh), 'deliveries moved on under their recorded attempt')`,
+      [
+        items.map((i) => String(i.deliveryId)),
+        items.map((i) => i.webhookId),
+        items.map((i) => i.attempt),
+        r.map((x) => x.startedAt),
+        r.map((x) => x.requestMethod),
+        r.map((x) => x.requestUrl.slice(0, 4096)),
+        r.map((x) => x.responseStatus),
+        r.map((x) => x.durationMs),
+        r.map((x) => (x.responseBody === null ? null : x.responseBody.replace(/\u0000/g, ''))),
+        [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b),
+      ],
+    );
+    const fresh = new Set(rows.map((row) => `${row.delivery_id}:${row.number}`));
+    return items.map((i) => {
+      const recorded = fresh.has(`${i.deliveryId}:${i.attempt}`);
+      return { recorded, status: recorded ? 'SUCCEEDED' : 'PENDING', disabledWebhook: false, notificationIds: [], cancelledDeliveries: 0 };
     });
   }
 

@@ -1,5 +1,5 @@
 import { HOOKLINE_VERSION } from '@hookline/common';
-import { Destination, TemplateError, buildRenderContext, compileTemplate } from '@hookline/templating';
+import { Destination, RenderScope, TemplateError, compileTemplate } from '@hookline/templating';
 import { HttpClient, HttpResponse, OutgoingRequest, RequestFailedError } from './http-client';
 import { OAuth2Credentials, OAuth2TokenProvider, TokenError } from './oauth2-token.provider';
 import { AttemptOutcome, FailureKind, outcomeOfFailure, outcomeOfStatus, parseRetryAfter } from './outcome';
@@ -100,7 +100,7 @@ export class WebhookExecutor {
   }
 
   private render(webhook: ExecutableWebhook, event: Record<string, unknown>, now: Date): OutgoingRequest {
-    const ctx = buildRenderContext({ event, webhook: { id: webhook.id, name: webhook.name }, organization: webhook.organization, now });
+    const ctx = new RenderScope({ event, webhook: { id: webhook.id, name: webhook.name }, organization: webhook.organization, now });
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*' };
     for (const h of webhook.headers) headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(ctx);
     const url = compileTemplate(webhook.url, 'url').render(ctx);

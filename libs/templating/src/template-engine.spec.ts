@@ -1,6 +1,6 @@
 import { compileTemplate } from './template-engine';
 import { referencedPaths } from './placeholders';
-import { buildRenderContext } from './render-context';
+import { RenderScope, buildRenderContext } from './render-context';
 import { TemplateError } from './template-error';
 import { translate } from './translate';
 
@@ -125,12 +125,13 @@ describe('compileTemplate / render', () => {
         constructor: 'own constructor',
       }).replace('"count"', '"__proto__": {"polluted": true}, "count"'),
     );
-    const ctx = buildRenderContext({ event, webhook: { id: 7, name: 'w "7"' }, organization: { id: 3, name: 'Org & Co' }, now: new Date('2026-01-02T03:04:05.678Z') });
+    const subject = { event, webhook: { id: 7, name: 'w "7"' }, organization: { id: 3, name: 'Org & Co' }, now: new Date('2026-01-02T03:04:05.678Z') };
+    const ctx = buildRenderContext(subject);
     const paths = [
       'device_id', 'battery_level', 'count', 'flag', 'none', 'empty', 'list', 'meta', 'meta.room', 'meta.deep.er', 'meta.nothing.below',
       'missing', 'missing.below', 'device_id.length', 'battery_level.toFixed', 'meta.constructor', 'meta.toString', 'meta.__proto__',
       '__proto__', '__proto__.polluted', 'constructor', 'event.device_id', 'event.meta.deep', 'webhook.name', 'organization.name',
-      'timestamp_unix', 'timestamp_iso8601', 'this.device_id', 'list.length',
+      'timestamp_unix', 'timestamp_iso8601', 'this.device_id', 'list.length', 'toString', 'hasOwnProperty', 'valueOf.name',
     ];
     const forced = '{{#if nothing_at_all}}{{/if}}';
     it.each(['text', 'url', 'header', 'form', 'json'] as const)('%s', (dest) => {
@@ -139,6 +140,9 @@ describe('compileTemplate / render', () => {
           const fast = compileTemplate(source, dest).render(ctx);
           const viaHandlebars = compileTemplate(source + forced, dest).render(ctx);
           expect({ source, out: fast }).toEqual({ source, out: viaHandlebars });
+          // The worker's way: names resolved from the subject, no object built.
+          expect({ source, out: compileTemplate(source, dest).render(new RenderScope(subject)) }).toEqual({ source, out: viaHandlebars });
+          expect({ source, out: compileTemplate(source + forced, dest).render(new RenderScope(subject)) }).toEqual({ source, out: viaHandlebars });
         }
       }
       // Literal braces and backslashes, which the translation turns into helpers.

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
 import { ESCAPERS, JsonText } from './escaping';
+import { RenderScope } from './render-context';
 import { TemplateError } from './template-error';
 import { Destination, ESCAPE_HELPER_PREFIX, EscapeContext, translate } from './translate';
 
@@ -41,7 +42,8 @@ export interface CompiledTemplate {
   readonly destination: Destination;
   /** Handlebars AST of the translated source, for placeholder checks. */
   readonly ast: hbs.AST.Program;
-  render(context: RenderContext): string;
+  /** Renders with a context object, or a scope (which builds the object only if Handlebars needs it). */
+  render(context: RenderContext | RenderScope): string;
 }
 
 /** Per destination, by source: the worker looks up the same string instances, whose hashes V8 keeps. */
@@ -93,9 +95,10 @@ function linearPlan(ast: hbs.AST.Program): Segment[] | null {
  * passes): own properties only, a prototype's own constructor excluded; a null or
  * undefined step ends the walk with that value.
  */
-function lookup(root: unknown, parts: string[]): unknown {
+function lookup(root: unknown, parts: string[], from = 0): unknown {
   let value = root;
-  for (const name of parts) {
+  for (let i = from; i < parts.length; i++) {
+    const name = parts[i];
     if (value === null || value === undefined) return value;
     const next = (value as Record<string, unknown>)[name];
     if (next === null || next === undefined) {
@@ -108,9 +111,13 @@ function lookup(root: unknown, parts: string[]): unknown {
   return value;
 }
 
-function renderPlan(plan: Segment[], context: RenderContext): string {
+function renderPlan(plan: Segment[], context: RenderContext | RenderScope): string {
   let out = '';
-  for (const seg of plan) out += typeof seg === 'string' ? seg : seg.escape(lookup(context, seg.parts));
+  for (const seg of plan) {
+    if (typeof seg === 'string') out += seg;
+    else if (context instanceof RenderScope) out += seg.escape(lookup(context.get(seg.parts[0]), seg.parts, 1));
+    else out += seg.escape(lookup(context, seg.parts));
+  }
   return out;
 }
 
@@ -143,10 +150,10 @@ export function compileTemplate(source: string, destination: Destination): Compi
     source,
     destination,
     ast,
-    render(context: RenderContext): string {
+    render(context: RenderContext | RenderScope): string {
       try {
         if (plan) return renderPlan(plan, context);
-        return fn(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+        return fn(context instanceof RenderScope ? context.context() : context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
       } catch (err) {
         throw new TemplateError(cleanMessage((err as Error).message));
       }

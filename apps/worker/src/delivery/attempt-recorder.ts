@@ -59,7 +59,9 @@ export class AttemptRecorder {
     private readonly sql: SqlPool,
     private readonly metrics: MetricsService,
   ) {
-    this.batcher = new MicroBatcher((items) => this.flush(items), 200, 3);
+    // Off the sending path (permits are back before recording), so batches may wait
+    // longer and grow: fewer statements, fewer commits.
+    this.batcher = new MicroBatcher((items) => this.flush(items), 500, 10);
   }
 
   record(input: RecordInput): Promise<RecordOutcome> {
@@ -215,7 +217,8 @@ export class AttemptRecorder {
         items.map((i) => String(i.deliveryId)),
         items.map((i) => i.webhookId),
         items.map((i) => i.attempt),
-        r.map((x) => x.startedAt),
+        // ISO text: node-postgres formats Date objects in JavaScript, element by element.
+        r.map((x) => x.startedAt.toISOString()),
         r.map((x) => x.requestMethod),
         r.map((x) => x.requestUrl.slice(0, 4096)),
         r.map((x) => x.responseStatus),

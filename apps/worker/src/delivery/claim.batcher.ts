@@ -29,7 +29,8 @@ interface ClaimedRow {
   webhook_id: number;
   organization_id: number;
   active: boolean;
-  version: Date;
+  /** updated_at in epoch milliseconds (bigint as text): cheaper to read than a timestamp. */
+  version: string;
   payload: Record<string, unknown>;
   lease: Date;
 }
@@ -98,7 +99,7 @@ export class ClaimBatcher {
            AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
          RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id, d.claim_expires_at
        )
-       SELECT c.id, c.att, c.webhook_id, c.organization_id, c.claim_expires_at AS lease, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, w.updated_at AS version, e.payload
+       SELECT c.id, c.att, c.webhook_id, c.organization_id, c.claim_expires_at AS lease, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, (extract(epoch FROM w.updated_at) * 1000)::bigint AS version, e.payload
        FROM claimed c JOIN webhook w ON w.id = c.webhook_id JOIN event e ON e.id = c.event_row_id`,
       [unique.map((i) => String(i.deliveryId)), unique.map((i) => i.attempt), this.leaseSeconds],
     );
@@ -108,7 +109,7 @@ export class ClaimBatcher {
     if (inactive.length) {
       await this.sql.query(`UPDATE delivery SET status = 'CANCELLED', completed_at = now(), claim_expires_at = NULL WHERE id = ANY($1::bigint[]) AND status = 'PENDING'`, [inactive]);
     }
-    await this.definitions.ensure(new Map(rows.filter((r) => r.active).map((r) => [r.webhook_id, r.version.getTime()])));
+    await this.definitions.ensure(new Map(rows.filter((r) => r.active).map((r) => [r.webhook_id, Number(r.version)])));
 
     const handed = new Set<string>();
     return items.map((i): Claim => {

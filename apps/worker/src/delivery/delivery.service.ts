@@ -10,6 +10,9 @@ import { WebhookDefinitions } from './webhook-definitions';
 
 export type RunResult = 'skipped' | 'cancelled' | 'succeeded' | 'failed' | 'retrying' | 'duplicate';
 
+/** The outcomes hookline_deliveries_total counts. */
+const COUNTED = new Set<RunResult>(['succeeded', 'failed', 'retrying', 'cancelled']);
+
 export class ShuttingDownError extends Error {
   constructor() {
     super('worker shutting down; attempt left for another worker');
@@ -78,8 +81,12 @@ export class DeliveryService {
         await this.slots.acquire(ids.length);
         return Promise.allSettled(ids.map((id) => this.run(id, attempt)));
       }),
-    );
-    return settled.flat();
+    ).then((groups) => groups.flat());
+    // Outcome counters per job rather than per attempt.
+    const outcomes = new Map<RunResult, number>();
+    for (const r of settled) if (r.status === 'fulfilled') outcomes.set(r.value, (outcomes.get(r.value) ?? 0) + 1);
+    for (const [outcome, n] of outcomes) if (COUNTED.has(outcome)) this.metrics.deliveries.inc({ outcome }, n);
+    return settled;
   }
 
   /** One attempt, its slot already taken. The slot covers claim and request; the record comes after, so the next request need not wait for this one's commit. */
@@ -92,10 +99,7 @@ export class DeliveryService {
       if (this.stopping) throw new ShuttingDownError();
       const claim = await this.claims.claim({ deliveryId, attempt });
       if (claim.kind === 'skipped') return 'skipped';
-      if (claim.kind === 'cancelled') {
-        this.metrics.deliveries.inc({ outcome: 'cancelled' });
-        return 'cancelled';
-      }
+      if (claim.kind === 'cancelled') return 'cancelled';
       claimed = claim;
       webhook = this.definitions.get(claim.webhookId);
       result = await this.send(claim, webhook, deliveryId, attempt);
@@ -119,9 +123,7 @@ export class DeliveryService {
     if (outcome.disabledWebhook) {
       this.logger.warn({ msg: 'webhook disabled', webhookId: webhook.id, organizationId: claim.organizationId, cancelledDeliveries: outcome.cancelledDeliveries });
     }
-    const label = outcome.status === 'SUCCEEDED' ? 'succeeded' : outcome.status === 'PENDING' ? 'retrying' : 'failed';
-    this.metrics.deliveries.inc({ outcome: label });
-    return label;
+    return outcome.status === 'SUCCEEDED' ? 'succeeded' : outcome.status === 'PENDING' ? 'retrying' : 'failed';
   }
 
   /** Sends a claimed attempt under a request permit; null when its lease ran out while waiting and was taken. */

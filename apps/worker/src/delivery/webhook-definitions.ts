@@ -5,9 +5,10 @@ import { ExecutableWebhook, toExecutableWebhook } from '@hookline/delivery';
 
 interface Entry {
   version: number;
-  webhook: ExecutableWebhook;
-  current: string;
-  previous: string | null;
+  /** Signing with the current secret only. */
+  current: ExecutableWebhook;
+  /** Signing with both while a rotated secret overlaps, until previousExpiresAt. */
+  overlapping: ExecutableWebhook | null;
   previousExpiresAt: number;
 }
 
@@ -37,21 +38,20 @@ export class WebhookDefinitions {
     for (const row of rows) {
       // As of the epoch: every stored secret, decrypted once; get() applies the overlap.
       const webhook = toExecutableWebhook(row, row.organization, this.cipher, new Date(0));
+      const [current, previous] = webhook.signingSecrets;
       this.entries.set(row.id, {
         version: row.updatedAt.getTime(),
-        webhook,
-        current: webhook.signingSecrets[0],
-        previous: webhook.signingSecrets[1] ?? null,
+        current: { ...webhook, signingSecrets: [current] },
+        overlapping: previous ? { ...webhook, signingSecrets: [current, previous] } : null,
         previousExpiresAt: row.previousSecretExpiresAt?.getTime() ?? 0,
       });
     }
   }
 
-  /** The definition to send with; a rotated secret signs too until its overlap ends. */
+  /** The definition to send with (shared, not to be modified); a rotated secret signs too until its overlap ends. */
   get(id: number, now = Date.now()): ExecutableWebhook {
     const e = this.entries.get(id);
     if (!e) throw new Error(`webhook ${id} not loaded`);
-    const signingSecrets = e.previous && e.previousExpiresAt > now ? [e.current, e.previous] : [e.current];
-    return { ...e.webhook, signingSecrets };
+    return e.overlapping && e.previousExpiresAt > now ? e.overlapping : e.current;
   }
 }

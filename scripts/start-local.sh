@@ -100,7 +100,8 @@ ORG_ID=$(node -p "require('$CREDS').organizationId")
 
 node dist/apps/api/main.js &
 PIDS+=($!)
-node dist/apps/worker/main.js &
+# Node flags as in package.json's start:worker (docs/operations.md).
+node --max-semi-space-size=32 dist/apps/worker/main.js &
 PIDS+=($!)
 
 for _ in $(seq 1 100); do

@@ -4,6 +4,9 @@ import { HttpClient, TargetPolicy, createGuardedAgents } from '@hookline/deliver
 
 const QUEUE = 'bench-ceiling';
 
+/** The event_id of the ceiling's i-th request: as long as Hookline's (a UUID), so the bodies weigh the same. */
+export const ceilingKey = (i: number) => `c${i}`.padEnd(36, '-');
+
 /**
  * The physical reference: a bare BullMQ worker (child process) posting to the
  * same receiver with the same HTTP client and concurrency as Hookline's worker,
@@ -12,11 +15,23 @@ const QUEUE = 'bench-ceiling';
 export function runCeilingWorker(redisUrl: string, receiverUrl: string, concurrency: number) {
   const policy = new TargetPolicy(['127.0.0.0/8']);
   const client = new HttpClient(policy, createGuardedAgents(policy, Math.max(64, concurrency * 2)), 15_000);
-  const body = JSON.stringify({ event_type: 'device.low_battery', device_id: '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01', battery_level: 0.12 });
+  // The same request as Hookline's delivery in the throughput phase: its headers
+  // (a fixed signature of the real length: no signing here) and its body, whose
+  // event_id the receiver reads.
+  const signature = `v1,${Buffer.alloc(32, 7).toString('base64')}`;
   const worker = new Worker(
     QUEUE,
     async (job: Job<{ key: string }>) => {
-      const res = await client.send({ method: 'POST', url: receiverUrl, headers: { 'content-type': 'application/json', 'x-bench-key': job.data.key }, body });
+      const body = `{"event_id": "${job.data.key}", "level": 0.12, "device": "6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01", "org": "bench-throughput"}`;
+      const headers = {
+        'user-agent': 'Hookline/0.1.0',
+        accept: '*/*',
+        'content-type': 'application/json',
+        'webhook-id': `msg_${job.id}`,
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': signature,
+      };
+      const res = await client.send({ method: 'POST', url: receiverUrl, headers, body });
       if (res.status !== 200) throw new Error(`status ${res.status}`);
     },
     { connection: bullConnection(redisUrl, 'worker'), prefix: 'bench', concurrency, removeOnComplete: { count: 0 } },
@@ -30,10 +45,14 @@ export function runCeilingWorker(redisUrl: string, receiverUrl: string, concurre
   });
 }
 
-export async function enqueueCeilingJobs(redisUrl: string, count: number): Promise<Queue> {
-  const queue = new Queue(QUEUE, { connection: bullConnection(redisUrl, 'worker'), prefix: 'bench' });
+export const ceilingQueue = (redisUrl: string) => new Queue(QUEUE, { connection: bullConnection(redisUrl, 'worker'), prefix: 'bench' });
+
+/** Enqueues `count` jobs in bulks of 1000; `room` is awaited before each bulk (the load generator's backlog bound). */
+export async function enqueueCeilingJobs(redisUrl: string, count: number, room: (sent: number) => Promise<void> = async () => undefined): Promise<Queue> {
+  const queue = ceilingQueue(redisUrl);
   for (let i = 0; i < count; i += 1000) {
-    await queue.addBulk(Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({ name: 'post', data: { key: `c${i + j}` }, opts: { removeOnComplete: true } })));
+    await room(i);
+    await queue.addBulk(Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({ name: 'post', data: { key: ceilingKey(i + j) }, opts: { removeOnComplete: true } })));
   }
   return queue;
 }

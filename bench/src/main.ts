@@ -1,11 +1,11 @@
 import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import pg from 'pg';
-import { runCeilingWorker, enqueueCeilingJobs } from './ceiling';
+import { ceilingKey, ceilingQueue, runCeilingWorker, enqueueCeilingJobs } from './ceiling';
 import { runReceiver } from './receiver';
 import { CpuMeter } from './cpu';
 import { freePort, median, percentile, progress, round, sleep } from './stats';
@@ -15,12 +15,29 @@ const DATABASE_URL = process.env.DATABASE_URL!;
 const REDIS_URL = process.env.REDIS_URL!;
 const CONCURRENCY = Number(process.env.HOOKLINE_WORKER_CONCURRENCY ?? 50);
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_THROUGHPUT_EVENTS ?? 20_000);
-const RATES = (process.env.BENCH_RATES ?? '200,500,1000').split(',').map(Number);
+/** A list knob; an empty value skips the phase (for focused runs while profiling). */
+const list = (value: string) => value.split(',').filter((x) => x.trim()).map(Number);
+const RATES = list(process.env.BENCH_RATES ?? '200,500,1000');
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 20);
-const FANOUTS = (process.env.BENCH_FANOUTS ?? '1000,10000').split(',').map(Number);
+const FANOUTS = list(process.env.BENCH_FANOUTS ?? '1000,10000');
 const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 /** Ceiling and Hookline runs alternate this many times; the table shows medians. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/**
+ * Throughput runs are a sustained load: the load generator keeps at most this
+ * many events sent but not yet received, the same for the ceiling and Hookline.
+ */
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);
+/**
+ * Node flags of the production worker (package.json start:worker): Hookline's
+ * worker runs with them, and so does the ceiling's, so neither gets a runtime
+ * the other lacks.
+ */
+const WORKER_NODE_FLAGS: string[] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:worker'] as string)
+  .split(/\s+/)
+  .filter((a) => a.startsWith('--'));
+/** Deliveries each worker (ceiling and Hookline) makes before the first measured round. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
 
 // ---------------------------------------------------------------- receipts
@@ -95,7 +112,7 @@ async function stopChild(child: ChildProcess | undefined) {
 }
 
 function forkRole(role: string, args: string[] = []): Promise<{ child: ChildProcess; msg: Record<string, unknown> }> {
-  const child = fork(__filename, ['--role', role, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, ['--role', role, ...args], { execArgv: role === 'ceiling' ? WORKER_NODE_FLAGS : undefined, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (msg: Record<string, unknown>) => (msg.type === 'ready' ? resolve({ child, msg }) : reject(new Error(String(msg)))));
     child.once('exit', (code) => reject(new Error(`${role} exited ${code}`)));
@@ -142,14 +159,21 @@ async function createWebhook(api: Api, receiverUrl: string, triggerType = 'DEVIC
   return res.body.id;
 }
 
-async function publishBatches(api: Api, ids: string[], batch = 500, parallel = 4) {
+/** Waits until fewer than BACKLOG of the `sent` events are still undelivered. */
+async function backlogRoom(receipts: Receipts, sent: number) {
+  while (sent - receipts.count >= BACKLOG) await sleep(1);
+}
+
+async function publishBatches(api: Api, ids: string[], room: (sent: number) => Promise<void> = async () => undefined, batch = 500, parallel = 4) {
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += batch) chunks.push(ids.slice(i, i + batch));
   let next = 0;
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (next < chunks.length) {
-        const chunk = chunks[next++];
+        const index = next++;
+        await room(index * batch);
+        const chunk = chunks[index];
         const res = await api.post('/api/v1/organization/events', { events: chunk.map(lowBattery) });
         if (res.status !== 202) throw new Error(`publish: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       }
@@ -158,27 +182,53 @@ async function publishBatches(api: Api, ids: string[], batch = 500, parallel = 4
 }
 
 // ---------------------------------------------------------------- phases
-async function ceilingPhase(receiverUrl: string, receipts: Receipts, receiver: ChildProcess) {
-  progress(`ceiling: bare BullMQ worker, same HTTP client, concurrency ${CONCURRENCY}, ${THROUGHPUT_EVENTS} jobs`);
+/**
+ * The ceiling's worker lives for the whole benchmark, as Hookline's does, and
+ * both get the same warm-up: a fresh process per round would be colder (JIT,
+ * heap sizing) than Hookline's long-running worker.
+ */
+async function startCeiling(receiverUrl: string, receipts: Receipts): Promise<ChildProcess> {
   const { child } = await forkRole('ceiling', [REDIS_URL, receiverUrl, String(CONCURRENCY)]);
-  // Warm up the fresh process (JIT, sockets) as Hookline's worker is warm.
   receipts.clear();
-  const warm = await enqueueCeilingJobs(REDIS_URL, 500);
-  await receipts.waitForCount(500, 60_000, 'ceiling warm-up');
+  const warm = await enqueueCeilingJobs(REDIS_URL, WARMUP, (sent) => backlogRoom(receipts, sent));
+  await receipts.waitForCount(WARMUP, 120_000, 'ceiling warm-up');
   await warm.close();
+  return child;
+}
+
+async function stopCeiling(child: ChildProcess) {
+  if (child.exitCode === null) {
+    child.send({ type: 'stop' });
+    await new Promise((r) => child.once('exit', r));
+  }
+  const queue = ceilingQueue(REDIS_URL);
+  await queue.obliterate({ force: true });
+  await queue.close();
+}
+
+async function ceilingPhase(child: ChildProcess, receipts: Receipts, receiver: ChildProcess) {
+  progress(`ceiling: bare BullMQ worker, same HTTP client, concurrency ${CONCURRENCY}, ${THROUGHPUT_EVENTS} jobs`);
   receipts.clear();
   const cpu = new CpuMeter({ worker: () => [child.pid!], receiver: () => [receiver.pid!], redis: CpuMeter.byName('redis-server'), bench: () => [process.pid] });
   cpu.start();
-  const queue = await enqueueCeilingJobs(REDIS_URL, THROUGHPUT_EVENTS);
+  const t0 = now();
+  const queue = await enqueueCeilingJobs(REDIS_URL, THROUGHPUT_EVENTS, (sent) => backlogRoom(receipts, sent));
   await receipts.waitForCount(THROUGHPUT_EVENTS, 300_000, 'ceiling');
   const cpuSeconds = cpu.stop();
-  const times = Array.from({ length: THROUGHPUT_EVENTS }, (_, i) => receipts.first(`c${i}`)!);
-  const span = (Math.max(...times) - Math.min(...times)) / 1000;
-  child.send({ type: 'stop' });
-  await new Promise((r) => child.once('exit', r));
-  await queue.obliterate({ force: true });
   await queue.close();
-  return { deliveriesPerSecond: THROUGHPUT_EVENTS / span, seconds: span, cpuMsPerDelivery: perDelivery(cpuSeconds, THROUGHPUT_EVENTS) };
+  const times = Array.from({ length: THROUGHPUT_EVENTS }, (_, i) => receipts.first(ceilingKey(i))!);
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  return { deliveriesPerSecond: THROUGHPUT_EVENTS / span, seconds: span, cpuMsPerDelivery: perDelivery(cpuSeconds, THROUGHPUT_EVENTS), timeline: timeline(times, t0) };
+}
+
+/** Receipts per 100 ms from `start`: shows ramp-up, stalls and the tail (JSON only). */
+function timeline(times: number[], start: number): number[] {
+  const buckets: number[] = [];
+  for (const t of times) {
+    const b = Math.max(0, Math.floor((t - start) / 100));
+    buckets[b] = (buckets[b] ?? 0) + 1;
+  }
+  return Array.from(buckets, (x) => x ?? 0);
 }
 
 /** Per-key medians of a list of records. */
@@ -204,7 +254,7 @@ async function throughputPhase(api: Api, receipts: Receipts, procs: { worker: Ch
   });
   cpu.start();
   const t0 = now();
-  await publishBatches(api, ids);
+  await publishBatches(api, ids, (sent) => backlogRoom(receipts, sent));
   const published = now();
   await receipts.waitForCount(THROUGHPUT_EVENTS, 600_000, 'throughput');
   const cpuSeconds = cpu.stop();
@@ -215,6 +265,7 @@ async function throughputPhase(api: Api, receipts: Receipts, procs: { worker: Ch
   return {
     batches: {} as Record<string, number>,
     deliveriesPerSecond: THROUGHPUT_EVENTS / ((last - first) / 1000),
+    timeline: timeline(times, t0),
     publishSeconds: (published - t0) / 1000,
     endToEndSeconds: (last - t0) / 1000,
     duplicates,
@@ -352,6 +403,7 @@ async function main() {
   const receiverUrl = `http://127.0.0.1:${msg.port}/hook`;
   let apiProc: ChildProcess | undefined;
   let workerProc: ChildProcess | undefined;
+  let ceilingProc: ChildProcess | undefined;
   const results: Record<string, unknown> = { startedAt: new Date().toISOString(), machine: await machine(db) };
   try {
     apiProc = await startApp('dist/apps/api/main.js', { ...env, PORT: String(port) }, `${base}/health/ready`);
@@ -359,24 +411,28 @@ async function main() {
     const metricsPort = await freePort();
     // BENCH_PROFILE=1 writes a V8 CPU profile of the worker to bench/results/ (inspect with Chrome DevTools).
     const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench', 'results')}`] : [];
-    workerProc = await startApp('dist/apps/worker/main.js', { ...env, HOOKLINE_WORKER_METRICS_PORT: String(metricsPort) }, `http://127.0.0.1:${metricsPort}/health/ready`, profile);
+    workerProc = await startApp('dist/apps/worker/main.js', { ...env, HOOKLINE_WORKER_METRICS_PORT: String(metricsPort) }, `http://127.0.0.1:${metricsPort}/health/ready`, [...profile, ...WORKER_NODE_FLAGS]);
     const api = await Api.forNewOrg(base, 'bench-throughput');
     await createWebhook(api, receiverUrl);
-    const warm = Array.from({ length: 500 }, uuid);
+    progress(`warm-up: ${WARMUP} deliveries by each worker`);
+    const warm = Array.from({ length: WARMUP }, uuid);
     receipts.clear();
-    await publishBatches(api, warm);
-    await receipts.waitForCount(warm.length, 60_000, 'warm-up');
+    await publishBatches(api, warm, (sent) => backlogRoom(receipts, sent));
+    await receipts.waitForCount(warm.length, 120_000, 'warm-up');
+    ceilingProc = await startCeiling(receiverUrl, receipts);
 
     // Machines like this one are shared and noisy: the ceiling and Hookline take
     // turns, and each round's ratio compares runs minutes apart at most.
     const rounds: { ceiling: any; throughput: any; ratio: number }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       progress(`round ${round} of ${ROUNDS}`);
-      const ceiling = await ceilingPhase(receiverUrl, receipts, receiver);
+      const ceiling = await ceilingPhase(ceilingProc, receipts, receiver);
       const throughput = await throughputPhase(api, receipts, { worker: workerProc, api: apiProc, receiver });
       throughput.batches = await batchSizes(metricsPort);
       rounds.push({ ceiling, throughput, ratio: throughput.deliveriesPerSecond / ceiling.deliveriesPerSecond });
     }
+    await stopCeiling(ceilingProc);
+    ceilingProc = undefined;
     results.rounds = rounds;
     results.ceiling = { deliveriesPerSecond: median(rounds.map((r) => r.ceiling.deliveriesPerSecond)), cpuMsPerDelivery: medianOf(rounds.map((r) => r.ceiling.cpuMsPerDelivery)) };
     results.throughput = {
@@ -397,11 +453,12 @@ async function main() {
     workerProc = undefined;
     const ingestApi = await Api.forNewOrg(base, 'bench-ingest');
     await createWebhook(ingestApi, receiverUrl);
-    results.ingest = await ingestPhase(ingestApi, INGEST_SECONDS);
+    if (INGEST_SECONDS > 0) results.ingest = await ingestPhase(ingestApi, INGEST_SECONDS);
     // Leave nothing behind for a shared database: no worker will deliver these.
     await db.query(`UPDATE delivery SET status = 'CANCELLED', completed_at = now() WHERE organization_id = $1 AND status = 'PENDING'`, [(ingestApi as unknown as { organizationId: number }).organizationId]);
     await obliterateDeliveryQueue();
   } finally {
+    if (ceilingProc) await stopCeiling(ceilingProc).catch(() => ceilingProc!.kill('SIGKILL'));
     await stopChild(workerProc);
     await stopChild(apiProc);
     receiver.kill('SIGTERM');
@@ -426,7 +483,7 @@ function report(r: any) {
       l.rate === 500 ? 'target p99 ≤ 50 ms' : '',
     ]),
     ...r.fanout.map((f: any) => [`Fan-out to ${f.webhooks} webhooks`, `last delivery after ${round(f.lastDeliveryMs / 1000, 2)} s (202 in ${round(f.acceptedMs, 0)} ms)`, f.webhooks === 10000 ? 'target ≤ 5 s' : '']),
-    ['Ingest (one API process, 202 = committed)', `${round(r.ingest.eventsPerSecond, 0)} events/s`, 'target ≥ 2000'],
+    ...(r.ingest ? [['Ingest (one API process, 202 = committed)', `${round(r.ingest.eventsPerSecond, 0)} events/s`, 'target ≥ 2000'] as [string, string, string]] : []),
     ['CPU ms per delivery, ceiling', fmtCpu(r.ceiling.cpuMsPerDelivery), ''],
     ['CPU ms per delivery, Hookline', fmtCpu(r.throughput.cpuMsPerDelivery), `mean batch: claim ${r.throughput.batches?.claim}, record ${r.throughput.batches?.record}`],
   ];

@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 /**
  * The receiver, in a child process of its own so it does not share an event
  * loop with the load generator. Reports, in batches over IPC, the time each
- * request arrived and the event it carried (header x-bench-key, or the body's
- * event_id).
+ * request arrived and the event it carried (the body's event_id, for the
+ * ceiling's requests as for Hookline's).
  */
 export function runReceiver() {
   let pending: [string, number][] = [];
@@ -14,13 +14,11 @@ export function runReceiver() {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      let key = String(req.headers['x-bench-key'] ?? '');
-      if (!key) {
-        try {
-          key = JSON.parse(Buffer.concat(chunks).toString('utf8')).event_id ?? '';
-        } catch {
-          key = '';
-        }
+      let key = '';
+      try {
+        key = JSON.parse(Buffer.concat(chunks).toString('utf8')).event_id ?? '';
+      } catch {
+        key = '';
       }
       pending.push([key, at]);
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '2' });

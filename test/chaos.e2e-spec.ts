@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { freePort } from './support/processes';
 import { Receiver, eventually } from './support/receiver';
 import { LocalPostgres, LocalRedis, Stack } from './support/stack';
 
@@ -236,7 +237,8 @@ describe('Chaos (SPEC §7)', () => {
       const hang = await make('/hang', 'DEVICE_CONNECTED');
       const huge = await make('/big', 'DEVICE_DISCONNECTED');
       const redirect = await make('/redirect', 'DEVICE_TAMPERED');
-      const metricsPort = 40000 + Math.floor(Math.random() * 20000);
+      // A port the OS reports free: a random one in the ephemeral range can be taken by a connection.
+      const metricsPort = await freePort();
       const worker = await stack.startWorker({ HOOKLINE_RETRY_SCHEDULE: '', HOOKLINE_WORKER_METRICS_PORT: String(metricsPort) });
       const rss = () => Number(/VmRSS:\s+(\d+)/.exec(require('node:fs').readFileSync(`/proc/${worker.child.pid}/status`, 'utf8'))![1]) / 1024;
       const before = rss();

@@ -26,17 +26,17 @@ export class SweeperService {
 
   async sweep(): Promise<{ deliveries: number; emails: number }> {
     const cutoff = new Date(Date.now() - this.graceMs);
-    const overdue = await this.prisma.delivery.findMany({
-      where: { status: 'PENDING', nextAttemptAt: { lt: cutoff }, OR: [{ claimExpiresAt: null }, { claimExpiresAt: { lt: new Date() } }] },
-      select: { id: true, attemptCount: true },
-      orderBy: { nextAttemptAt: 'asc' },
-      take: BATCH,
-    });
+    // 'PENDING' as a literal: the planner must see it to use the partial index of pending deliveries.
+    const overdue = await this.prisma.$queryRaw<{ id: bigint; attempt_count: number }[]>`
+      SELECT id, attempt_count FROM delivery
+      WHERE status = 'PENDING' AND next_attempt_at < ${cutoff} AND (claim_expires_at IS NULL OR claim_expires_at < now())
+      ORDER BY next_attempt_at
+      LIMIT ${BATCH}`;
     let deliveries = 0;
     const missing: { deliveryId: bigint; attempt: number }[] = [];
     for (const d of overdue) {
-      const job = await this.queue.deliveries.getJob(deliveryJobId(d.id, d.attemptCount + 1));
-      if (!job) missing.push({ deliveryId: d.id, attempt: d.attemptCount + 1 });
+      const job = await this.queue.deliveries.getJob(deliveryJobId(d.id, d.attempt_count + 1));
+      if (!job) missing.push({ deliveryId: d.id, attempt: d.attempt_count + 1 });
       else if (await job.isFailed()) {
         await job.retry().catch(() => undefined);
         deliveries++;

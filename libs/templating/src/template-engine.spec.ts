@@ -134,6 +134,10 @@ describe('compileTemplate / render', () => {
       'timestamp_unix', 'timestamp_iso8601', 'this.device_id', 'list.length', 'toString', 'hasOwnProperty', 'valueOf.name',
     ];
     const forced = '{{#if nothing_at_all}}{{/if}}';
+    // Handlebars warns (console.error) about each prototype name it refuses; those refusals are the point here.
+    let quiet: jest.SpyInstance;
+    beforeAll(() => (quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined)));
+    afterAll(() => quiet.mockRestore());
     it.each(['text', 'url', 'header', 'form', 'json'] as const)('%s', (dest) => {
       for (const path of paths) {
         for (const source of [`a{${path}}b`, `[{{${path}}}]`, `{"q": "{${path}}", "bare": {${path}}}`, `{{~ ${path} ~}} x {${path}}`]) {

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { ceilingKey, ceilingQueue, runCeilingWorker, enqueueCeilingJobs } from './ceiling';
 import { runReceiver } from './receiver';
 import { CpuMeter } from './cpu';
-import { freePort, median, percentile, progress, round, sleep } from './stats';
+import { freePort } from '@hookline/common';
+import { median, percentile, progress, round, sleep } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATABASE_URL = process.env.DATABASE_URL!;

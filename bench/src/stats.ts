@@ -1,5 +1,3 @@
-import net from 'node:net';
-
 /** Percentile of sorted-or-not samples (nearest rank). */
 export function percentile(samples: number[], p: number): number {
   if (!samples.length) return NaN;
@@ -19,15 +17,3 @@ export function progress(message: string) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A TCP port free on 127.0.0.1 right now, chosen by the OS. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}

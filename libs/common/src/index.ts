@@ -8,3 +8,4 @@ export * from './version';
 export * from './metrics/metrics.service';
 export * from './batching/micro-batcher';
 export * from './crypto/credentials';
+export * from './net/free-port';

@@ -9,12 +9,14 @@ import { ceilingKey, ceilingQueue, runCeilingWorker, enqueueCeilingJobs } from '
 import { runReceiver } from './receiver';
 import { CpuMeter } from './cpu';
 import { freePort } from '@hookline/common';
+import { DEFAULT_WORKER_CONCURRENCY } from '@hookline/config';
 import { median, percentile, progress, round, sleep } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATABASE_URL = process.env.DATABASE_URL!;
 const REDIS_URL = process.env.REDIS_URL!;
-const CONCURRENCY = Number(process.env.HOOKLINE_WORKER_CONCURRENCY ?? 50);
+/** The worker's concurrency, for Hookline's worker and the ceiling's alike: the product default unless set. */
+const CONCURRENCY = Number(process.env.HOOKLINE_WORKER_CONCURRENCY ?? DEFAULT_WORKER_CONCURRENCY);
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_THROUGHPUT_EVENTS ?? 20_000);
 /** A list knob; an empty value skips the phase (for focused runs while profiling). */
 const list = (value: string) => value.split(',').filter((x) => x.trim()).map(Number);

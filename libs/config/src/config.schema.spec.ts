@@ -32,6 +32,7 @@ describe(parseConfig.name, () => {
       retryScheduleMs: [5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000],
       allowedTargetCidrs: [],
       smtpUrl: null,
+      workerConcurrency: 100,
     });
     expect(sut.encryptionKey).toHaveLength(32);
   });

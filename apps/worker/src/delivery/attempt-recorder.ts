@@ -36,6 +36,33 @@ interface WebhookTotals {
   lastFailure: number;
 }
 
+type InsertedAttempt = { delivery_id: string; number: number };
+
+/** The attempt rows of a batch as column arrays, in the attempt table's order (error aside). */
+function attemptColumns(items: RecordInput[]): unknown[][] {
+  const r = items.map((i) => i.result);
+  return [
+    items.map((i) => String(i.deliveryId)),
+    items.map((i) => i.attempt),
+    // ISO text: node-postgres formats Date objects in JavaScript, element by element.
+    r.map((x) => x.startedAt.toISOString()),
+    r.map((x) => x.requestMethod),
+    r.map((x) => x.requestUrl.slice(0, 4096)),
+    r.map((x) => x.responseStatus),
+    r.map((x) => x.durationMs),
+    r.map((x) => (x.responseBody === null ? null : x.responseBody.replace(/\u0000/g, ''))),
+  ];
+}
+
+/** The webhooks of a batch in id order, the order both record paths lock them in (no deadlock between workers). */
+const lockOrder = (items: RecordInput[]) => [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
+
+/** Per item, whether its attempt row was inserted now (false: a duplicate, already recorded). */
+function newlyRecorded(items: RecordInput[], inserted: InsertedAttempt[]): boolean[] {
+  const fresh = new Set(inserted.map((row) => `${row.delivery_id}:${row.number}`));
+  return items.map((i) => fresh.has(`${i.deliveryId}:${i.attempt}`));
+}
+
 /**
  * Records attempts and moves every counter (SPEC §5.4), a batch of attempts per
  * transaction so one commit serves many deliveries:
@@ -73,31 +100,19 @@ export class AttemptRecorder {
     // Successes cannot disable a webhook or notify anyone: one statement records them.
     if (items.every((i) => i.result.outcome.ok)) return this.recordSuccesses(items);
     return this.sql.transaction(async (tx) => {
-      const webhookIds = [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
+      const webhookIds = lockOrder(items);
       // NO KEY UPDATE: the lock the counter UPDATE takes anyway, which does not block the
       // API's foreign-key checks (KEY SHARE) when it inserts deliveries for these webhooks.
       await tx.query('SELECT id FROM webhook WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [webhookIds]);
 
-      const r = items.map((i) => i.result);
-      const { rows: inserted } = await tx.query<{ delivery_id: string; number: number }>(
+      const { rows: inserted } = await tx.query<InsertedAttempt>(
         `INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
          SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[])
          ON CONFLICT (delivery_id, number) DO NOTHING
          RETURNING delivery_id, number`,
-        [
-          items.map((i) => String(i.deliveryId)),
-          items.map((i) => i.attempt),
-          r.map((x) => x.startedAt),
-          r.map((x) => x.requestMethod),
-          r.map((x) => x.requestUrl.slice(0, 4096)),
-          r.map((x) => x.responseStatus),
-          r.map((x) => x.durationMs),
-          r.map((x) => (x.responseBody === null ? null : x.responseBody.replace(/\u0000/g, ''))),
-          r.map((x) => x.error),
-        ],
+        [...attemptColumns(items), items.map((i) => i.result.error)],
       );
-      const fresh = new Set(inserted.map((row) => `${row.delivery_id}:${row.number}`));
-      const isNew = items.map((i) => fresh.has(`${i.deliveryId}:${i.attempt}`));
+      const isNew = newlyRecorded(items, inserted);
 
       const totals = this.totals(items, isNew);
       if (totals.length) {
@@ -179,11 +194,10 @@ export class AttemptRecorder {
    * fails the statement and nothing of the batch is kept.
    */
   private async recordSuccesses(items: RecordInput[]): Promise<RecordOutcome[]> {
-    const r = items.map((i) => i.result);
-    const { rows } = await this.sql.query<{ delivery_id: string; number: number }>(
+    const { rows } = await this.sql.query<InsertedAttempt>(
       `WITH v AS (
-         SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[])
-           AS t(delivery_id, webhook_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body)
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[])
+           AS t(delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, webhook_id)
        ),
        locked AS (SELECT id FROM webhook WHERE id = ANY($10::int[]) ORDER BY id FOR NO KEY UPDATE),
        ins AS (
@@ -213,25 +227,15 @@ export class AttemptRecorder {
        )
        SELECT delivery_id, number FROM ins
        WHERE hookline_assert((SELECT count(*) FROM moved) = (SELECT count(*) FROM fresh), 'deliveries moved on under their recorded attempt')`,
-      [
-        items.map((i) => String(i.deliveryId)),
-        items.map((i) => i.webhookId),
-        items.map((i) => i.attempt),
-        // ISO text: node-postgres formats Date objects in JavaScript, element by element.
-        r.map((x) => x.startedAt.toISOString()),
-        r.map((x) => x.requestMethod),
-        r.map((x) => x.requestUrl.slice(0, 4096)),
-        r.map((x) => x.responseStatus),
-        r.map((x) => x.durationMs),
-        r.map((x) => (x.responseBody === null ? null : x.responseBody.replace(/\u0000/g, ''))),
-        [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b),
-      ],
+      [...attemptColumns(items), items.map((i) => i.webhookId), lockOrder(items)],
     );
-    const fresh = new Set(rows.map((row) => `${row.delivery_id}:${row.number}`));
-    return items.map((i) => {
-      const recorded = fresh.has(`${i.deliveryId}:${i.attempt}`);
-      return { recorded, status: recorded ? 'SUCCEEDED' : 'PENDING', disabledWebhook: false, notificationIds: [], cancelledDeliveries: 0 };
-    });
+    return newlyRecorded(items, rows).map((recorded) => ({
+      recorded,
+      status: recorded ? 'SUCCEEDED' : 'PENDING',
+      disabledWebhook: false,
+      notificationIds: [],
+      cancelledDeliveries: 0,
+    }));
   }
 
   /** Per webhook, in the order the attempts started: what the counters must add up to. */

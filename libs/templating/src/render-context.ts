@@ -32,11 +32,11 @@ export function buildRenderContext({ event, webhook, organization, now = new Dat
  */
 export class RenderScope {
   private readonly names: Record<string, unknown>;
+  private readonly now: Date;
   private built?: RenderContext;
 
   constructor(private readonly subject: RenderSubject) {
-    const now = subject.now ?? new Date();
-    this.subject = { ...subject, now };
+    const now = (this.now = subject.now ?? new Date());
     this.names = {
       event: subject.event,
       webhook: { id: subject.webhook.id, name: subject.webhook.name },
@@ -54,6 +54,6 @@ export class RenderScope {
   }
 
   context(): RenderContext {
-    return (this.built ??= buildRenderContext(this.subject));
+    return (this.built ??= buildRenderContext({ ...this.subject, now: this.now }));
   }
 }

@@ -112,12 +112,10 @@ function lookup(root: unknown, parts: string[], from = 0): unknown {
 }
 
 function renderPlan(plan: Segment[], context: RenderContext | RenderScope): string {
+  // The first name of a path, from the scope or the object; the rest is the same walk.
+  const top = context instanceof RenderScope ? (name: string) => context.get(name) : (name: string) => lookup(context, [name]);
   let out = '';
-  for (const seg of plan) {
-    if (typeof seg === 'string') out += seg;
-    else if (context instanceof RenderScope) out += seg.escape(lookup(context.get(seg.parts[0]), seg.parts, 1));
-    else out += seg.escape(lookup(context, seg.parts));
-  }
+  for (const seg of plan) out += typeof seg === 'string' ? seg : seg.escape(lookup(top(seg.parts[0]), seg.parts, 1));
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { Job, Queue, Worker } from 'bullmq';
+import { HOOKLINE_VERSION } from '@hookline/common';
 import { bullConnection } from '@hookline/queue';
 import { HttpClient, TargetPolicy, createGuardedAgents } from '@hookline/delivery';
 
@@ -24,7 +25,7 @@ export function runCeilingWorker(redisUrl: string, receiverUrl: string, concurre
     async (job: Job<{ key: string }>) => {
       const body = `{"event_id": "${job.data.key}", "level": 0.12, "device": "6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01", "org": "bench-throughput"}`;
       const headers = {
-        'user-agent': 'Hookline/0.1.0',
+        'user-agent': `Hookline/${HOOKLINE_VERSION}`,
         accept: '*/*',
         'content-type': 'application/json',
         'webhook-id': `msg_${job.id}`,

@@ -101,9 +101,12 @@ hl_redis_ensure() {
     || hl_die "could not install redis-server; install Redis or set REDIS_URL"
 }
 
-# hl_redis_start DIR PORT
+# hl_redis_start DIR PORT [ephemeral]
+# ephemeral: no persistence at all, so a restart comes back empty (tests of a
+# Redis that lost its data).
 hl_redis_start() {
-  local dir="$1" port="$2"
+  local dir="$1" port="$2" persistence="--appendonly yes"
+  [ "${3:-}" = "ephemeral" ] && persistence="--appendonly no"
   hl_redis_ensure
   mkdir -p "$dir"
   hl_log "starting Redis on 127.0.0.1:$port"
@@ -111,7 +114,7 @@ hl_redis_start() {
   # queue that silently drops keys under memory pressure loses work.
   redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
-    --appendonly yes --maxmemory-policy noeviction --save "" >/dev/null \
+    $persistence --maxmemory-policy noeviction --save "" >/dev/null \
     || hl_die "Redis did not start"
   local i
   for i in $(seq 1 100); do

@@ -25,10 +25,14 @@ export class ApiHarness {
    */
   static readonly allLogs: string[] = [];
   app: INestApplication;
-  readonly prisma = new PrismaClient({ adapter: pgAdapterFor(process.env.DATABASE_URL!, 2) });
+  readonly prisma: PrismaClient;
+
+  private constructor(databaseUrl: string) {
+    this.prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrl, 2) });
+  }
 
   static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
-    const h = new ApiHarness();
+    const h = new ApiHarness(env.DATABASE_URL ?? process.env.DATABASE_URL!);
     await withEnv(env, async () => {
       h.app = await createApiApp({
         logWrite: (line) => void ApiHarness.allLogs.push(line),

@@ -9,15 +9,19 @@ function services(script: string): string {
   return execFileSync('bash', ['-c', `. scripts/lib/services.sh; ${script}`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
-/** A Redis of a test's own (own port and folder, AOF on), so the test may kill it. */
+/**
+ * A Redis of a test's own (own port and folder), so the test may kill it. AOF
+ * on by default; `persist: false` makes every restart come back empty.
+ */
 export class LocalRedis {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    readonly persist: boolean,
   ) {}
 
-  static async start(): Promise<LocalRedis> {
-    const r = new LocalRedis(mkdtempSync(path.join(tmpdir(), 'hl-redis-')), await freePort());
+  static async start(opts: { persist?: boolean } = {}): Promise<LocalRedis> {
+    const r = new LocalRedis(mkdtempSync(path.join(tmpdir(), 'hl-redis-')), await freePort(), opts.persist ?? true);
     r.up();
     return r;
   }
@@ -27,15 +31,16 @@ export class LocalRedis {
   }
 
   up() {
-    services(`hl_redis_start ${this.dir} ${this.port} >&2`);
+    services(`hl_redis_start ${this.dir} ${this.port} ${this.persist ? '' : 'ephemeral'} >&2`);
   }
 
   kill9() {
     process.kill(Number(readFileSync(path.join(this.dir, 'redis.pid'), 'utf8')), 'SIGKILL');
   }
 
+  /** Stops it for good and removes its folder. */
   stop() {
-    services(`hl_redis_stop ${this.dir} ${this.port}`);
+    services(`hl_redis_stop ${this.dir} ${this.port}; rm -rf ${this.dir}`);
   }
 }
 
@@ -44,13 +49,15 @@ export class LocalPostgres {
   private constructor(
     readonly dataDir: string,
     readonly port: number,
+    /** The folder made for it (dataDir is inside, or under /var/tmp when postgres cannot reach it). */
+    private readonly folder: string,
   ) {}
 
   static async start(): Promise<LocalPostgres> {
     const port = await freePort();
     const wanted = mkdtempSync(path.join(tmpdir(), 'hl-pg-'));
     const dataDir = services(`hl_pg_start ${wanted}/data ${port} fast >&2; echo $HL_PG_DATA`);
-    const pg = new LocalPostgres(dataDir, port);
+    const pg = new LocalPostgres(dataDir, port, wanted);
     const res = prisma(['migrate', 'deploy'], { DATABASE_URL: pg.url });
     if (res.status !== 0) throw new Error(`migrate: ${res.stderr}`);
     return pg;
@@ -70,7 +77,7 @@ export class LocalPostgres {
 
   destroy() {
     this.stop();
-    services(`rm -rf ${this.dataDir} ${this.dataDir}.initdb.log`);
+    services(`rm -rf ${this.dataDir} ${this.dataDir}.initdb.log ${this.folder}`);
   }
 }
 

@@ -5,7 +5,7 @@ import { REDIS } from '@hookline/queue';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
 import { EmailProcessor } from './notifications/email.processor';
-import { MaintenanceProcessor } from './sweeper/maintenance.processor';
+import { UpkeepScheduler } from './upkeep/upkeep.scheduler';
 
 /** Checks both stores at start and logs the worker's lifecycle; the process fails fast if either is unreachable. */
 @Injectable()
@@ -17,7 +17,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(REDIS) private readonly redis: Redis,
     private readonly deliveries: DeliveryProcessor,
     private readonly emails: EmailProcessor,
-    private readonly maintenance: MaintenanceProcessor,
+    private readonly upkeep: UpkeepScheduler,
     private readonly delivery: DeliveryService,
   ) {}
 
@@ -30,7 +30,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   async drain(): Promise<void> {
     const started = Date.now();
     this.delivery.beginShutdown();
-    await Promise.all([this.deliveries, this.emails, this.maintenance].map((p) => p.worker.close()));
+    await Promise.all([this.upkeep.stop(), ...[this.deliveries, this.emails].map((p) => p.worker.close())]);
     this.logger.log({ msg: 'in-flight jobs finished', durationMs: Date.now() - started });
   }
 

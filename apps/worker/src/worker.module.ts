@@ -13,8 +13,8 @@ import { MetricsServer } from './metrics/metrics.server';
 import { EmailProcessor } from './notifications/email.processor';
 import { EmailService } from './notifications/email.service';
 import { RetentionService } from './retention/retention.service';
-import { MaintenanceProcessor } from './sweeper/maintenance.processor';
 import { SweeperService } from './sweeper/sweeper.service';
+import { UpkeepScheduler } from './upkeep/upkeep.scheduler';
 import { WorkerLifecycle } from './worker.lifecycle';
 
 /**
@@ -36,7 +36,7 @@ import { WorkerLifecycle } from './worker.lifecycle';
     EmailProcessor,
     SweeperService,
     RetentionService,
-    MaintenanceProcessor,
+    UpkeepScheduler,
   ],
 })
 export class WorkerModule {}

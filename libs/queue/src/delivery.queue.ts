@@ -22,16 +22,20 @@ export class DeliveryQueue {
   ) {}
 
   /**
-   * First attempts of deliveries committed together, as batch jobs. Each
-   * delivery still has its own claim, attempt and outcome; the batch only shares
-   * the queue round trips.
+   * First attempts of deliveries committed together, as batch jobs: one per
+   * `batchId`, the id the ingest statement wrote on each delivery's row (its
+   * batch's first delivery), so the sweeper can find the job again. Each
+   * delivery still has its own claim, attempt and outcome; the batch only
+   * shares the queue round trips.
    */
-  async enqueueFirstAttempts(deliveryIds: (string | bigint)[]): Promise<void> {
-    const jobs = [];
-    for (let i = 0; i < deliveryIds.length; i += DELIVERY_BATCH) {
-      const ids = deliveryIds.slice(i, i + DELIVERY_BATCH).map(String);
-      jobs.push({ name: 'deliver-batch', data: { deliveryIds: ids, attempt: 1 }, opts: { jobId: deliveryBatchJobId(ids[0], ids.length, 1) } });
+  async enqueueFirstAttempts(deliveries: { id: string; batchId: string }[]): Promise<void> {
+    const batches = new Map<string, string[]>();
+    for (const d of deliveries) {
+      const ids = batches.get(d.batchId) ?? [];
+      ids.push(d.id);
+      batches.set(d.batchId, ids);
     }
+    const jobs = [...batches].map(([batchId, ids]) => ({ name: 'deliver-batch', data: { deliveryIds: ids, attempt: 1 }, opts: { jobId: deliveryBatchJobId(batchId) } }));
     for (let i = 0; i < jobs.length; i += CHUNK) await this.deliveries.addBulk(jobs.slice(i, i + CHUNK));
   }
 

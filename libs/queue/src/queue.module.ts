@@ -22,7 +22,7 @@ export class QueueModule {
             defaultJobOptions: DEFAULT_JOB_OPTIONS,
           }),
         }),
-        BullModule.registerQueue({ name: QUEUES.delivery }, { name: QUEUES.email }, { name: QUEUES.maintenance }),
+        BullModule.registerQueue({ name: QUEUES.delivery }, { name: QUEUES.email }),
       ],
       providers: [DeliveryQueue],
       exports: [BullModule, DeliveryQueue],

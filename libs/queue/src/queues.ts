@@ -4,7 +4,6 @@ import type { JobsOptions } from 'bullmq';
 export const QUEUES = {
   delivery: 'delivery',
   email: 'email',
-  maintenance: 'maintenance',
 } as const;
 
 export const QUEUE_PREFIX = 'hookline';
@@ -16,13 +15,12 @@ export interface JobPayloads {
   /** First attempts of deliveries created together: one job for many, so Redis work is shared. */
   'deliver-batch': { deliveryIds: string[]; attempt: number };
   'send-email': { notificationId: string };
-  sweep: Record<string, never>;
-  prune: Record<string, never>;
 }
 
 /** Deterministic ids make enqueueing idempotent: adding an existing job is a no-op. No `:` (BullMQ). */
 export const deliveryJobId = (deliveryId: string | bigint, attempt: number) => `d-${deliveryId}-${attempt}`;
-export const deliveryBatchJobId = (firstId: string | bigint, count: number, attempt: number) => `b-${firstId}-${count}-${attempt}`;
+/** The batch job of first attempts whose deliveries carry this `batch_id` (their first delivery's id). */
+export const deliveryBatchJobId = (batchId: string | bigint) => `b-${batchId}`;
 export const emailJobId = (notificationId: string | bigint) => `n-${notificationId}`;
 
 /**

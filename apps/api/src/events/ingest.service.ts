@@ -3,7 +3,7 @@ import { ConfigService } from '@hookline/config';
 import { FieldError, ValidationFailed } from '@hookline/common';
 import { SqlPool } from '@hookline/db';
 import { ValidEvent, validateEvent } from '@hookline/events';
-import { DeliveryQueue } from '@hookline/queue';
+import { DELIVERY_BATCH, DeliveryQueue } from '@hookline/queue';
 
 export const MAX_BATCH = 500;
 
@@ -78,7 +78,7 @@ export class IngestService {
   }
 
   async ingest(organizationId: number, events: ValidEvent[]): Promise<IngestResult[]> {
-    const created: string[] = [];
+    const created: { id: string; batchId: string }[] = [];
     const t0 = Date.now();
     const steps: Record<string, number> = {};
     const mark = (step: string) => (steps[step] = Date.now() - t0);
@@ -135,13 +135,16 @@ export class IngestService {
         }
       }
       if (dWebhook.length) {
-        const { rows: ids } = await tx.query<{ id: string }>(
-          `INSERT INTO delivery (organization_id, webhook_id, event_row_id, event_type)
-           SELECT $1, t.w, t.e, t.ty FROM unnest($2::int[], $3::bigint[], $4::text[]) AS t(w, e, ty)
-           RETURNING id`,
-          [organizationId, dWebhook, dEvent, dType],
+        // Each delivery's id is drawn first, so its batch (of DELIVERY_BATCH, in matching order) can be
+        // named on its row by the batch's first id: the job id the sweeper looks for.
+        const { rows: ids } = await tx.query<{ id: string; batch_id: string }>(
+          `INSERT INTO delivery (id, organization_id, webhook_id, event_row_id, event_type, batch_id)
+           SELECT t.id, $1, t.w, t.e, t.ty, min(t.id) OVER (PARTITION BY (t.ord - 1) / $5)
+           FROM (SELECT nextval('delivery_id_seq') AS id, u.* FROM unnest($2::int[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u(w, e, ty, ord)) t
+           RETURNING id, batch_id`,
+          [organizationId, dWebhook, dEvent, dType, DELIVERY_BATCH],
         );
-        created.push(...ids.map((r) => r.id));
+        created.push(...ids.map((r) => ({ id: r.id, batchId: r.batch_id })));
       }
       mark('deliveries');
 
@@ -173,12 +176,12 @@ export class IngestService {
   }
 
   /** After the commit. A failure here loses nothing: the sweeper enqueues committed deliveries. */
-  private async enqueue(deliveryIds: string[]): Promise<void> {
-    if (!deliveryIds.length || this.skipEnqueue) return;
+  private async enqueue(deliveries: { id: string; batchId: string }[]): Promise<void> {
+    if (!deliveries.length || this.skipEnqueue) return;
     try {
-      await withTimeout(this.queue.enqueueFirstAttempts(deliveryIds), 3000);
+      await withTimeout(this.queue.enqueueFirstAttempts(deliveries), 3000);
     } catch (err) {
-      this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveries: deliveryIds.length, error: (err as Error).message });
+      this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveries: deliveries.length, error: (err as Error).message });
     }
   }
 }

@@ -1,15 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
-import { PrismaService } from '@hookline/db';
-import { DeliveryQueue, deliveryJobId, emailJobId } from '@hookline/queue';
+import { PrismaService, SqlPool } from '@hookline/db';
+import { DeliveryQueue, deliveryBatchJobId, deliveryJobId, emailJobId } from '@hookline/queue';
 
 const BATCH = 500;
+/** Overdue deliveries looked at per sweep: a large backlog is walked through in one sweep, up to this. */
+const MAX_PER_SWEEP = 20_000;
+
+interface Overdue {
+  id: string;
+  attempt_count: number;
+  batch_id: string | null;
+  next_attempt_at: Date;
+}
 
 /**
  * Re-enqueues committed work that never reached Redis, or whose job was lost
- * (SPEC §4, §7): API crash between commit and enqueue, Redis down or flushed,
- * a worker killed mid-attempt (its claim expires). Enqueueing is idempotent, so
- * a job that still exists is left alone; a failed one is retried.
+ * (SPEC §4, §7): API crash between commit and enqueue, Redis down, flushed or
+ * back empty, a worker killed mid-attempt (its claim expires). Work whose job
+ * still exists is left alone, wherever it waits: a retry or redelivery in its
+ * own job, a first attempt in the batch job named on its row. A failed job is
+ * retried.
  */
 @Injectable()
 export class SweeperService {
@@ -18,6 +30,7 @@ export class SweeperService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly sql: SqlPool,
     private readonly queue: DeliveryQueue,
     config: ConfigService,
   ) {
@@ -25,37 +38,79 @@ export class SweeperService {
   }
 
   async sweep(): Promise<{ deliveries: number; emails: number }> {
+    const deliveries = await this.sweepDeliveries();
+    const emails = await this.sweepEmails();
+    if (deliveries || emails) this.logger.warn({ msg: 'sweeper re-enqueued work', deliveries, emails });
+    return { deliveries, emails };
+  }
+
+  /** Walks the overdue deliveries in due order, page by page, re-enqueueing those whose job is gone. */
+  private async sweepDeliveries(): Promise<number> {
     const cutoff = new Date(Date.now() - this.graceMs);
+    let after: Overdue | null = null;
+    let requeued = 0;
+    for (let seen = 0; seen < MAX_PER_SWEEP; ) {
+      const page = await this.overdue(cutoff, after);
+      requeued += await this.requeueLost(page);
+      seen += page.length;
+      if (page.length < BATCH) break;
+      after = page[page.length - 1];
+    }
+    return requeued;
+  }
+
+  private async overdue(cutoff: Date, after: Overdue | null): Promise<Overdue[]> {
     // 'PENDING' as a literal: the planner must see it to use the partial index of pending deliveries.
-    const overdue = await this.prisma.$queryRaw<{ id: bigint; attempt_count: number }[]>`
-      SELECT id, attempt_count FROM delivery
-      WHERE status = 'PENDING' AND next_attempt_at < ${cutoff} AND (claim_expires_at IS NULL OR claim_expires_at < now())
-      ORDER BY next_attempt_at
-      LIMIT ${BATCH}`;
-    let deliveries = 0;
-    const missing: { deliveryId: bigint; attempt: number }[] = [];
-    for (const d of overdue) {
-      const job = await this.queue.deliveries.getJob(deliveryJobId(d.id, d.attempt_count + 1));
-      if (!job) missing.push({ deliveryId: d.id, attempt: d.attempt_count + 1 });
-      else if (await job.isFailed()) {
+    const { rows } = await this.sql.query<Overdue>(
+      `SELECT id, attempt_count, batch_id, next_attempt_at FROM delivery
+       WHERE status = 'PENDING' AND next_attempt_at < $1 AND (claim_expires_at IS NULL OR claim_expires_at < now())
+         AND ($2::timestamptz IS NULL OR (next_attempt_at, id) > ($2, $3::bigint))
+       ORDER BY next_attempt_at, id
+       LIMIT ${BATCH}`,
+      [cutoff, after?.next_attempt_at ?? null, after?.id ?? null],
+    );
+    return rows;
+  }
+
+  /** Per delivery, the jobs that may carry its next attempt; none found means lost. Returns how many were re-enqueued or retried. */
+  private async requeueLost(page: Overdue[]): Promise<number> {
+    const lookups = new Map<string, Promise<Job | undefined>>();
+    const lookup = (jobId: string) => {
+      if (!lookups.has(jobId)) lookups.set(jobId, this.queue.deliveries.getJob(jobId));
+      return lookups.get(jobId)!;
+    };
+    const carriers = await Promise.all(
+      page.map(async (d) => {
+        const attempt = d.attempt_count + 1;
+        const ids = [deliveryJobId(d.id, attempt), ...(attempt === 1 && d.batch_id ? [deliveryBatchJobId(d.batch_id)] : [])];
+        const jobs = await Promise.all(ids.map(lookup));
+        return jobs.find((j) => j !== undefined);
+      }),
+    );
+    const missing = page.filter((_, i) => !carriers[i]).map((d) => ({ deliveryId: d.id, attempt: d.attempt_count + 1 }));
+    if (missing.length) await this.queue.enqueueAttempts(missing);
+    let retried = 0;
+    for (const job of new Set(carriers.filter((j): j is Job => j !== undefined))) {
+      if (await job.isFailed()) {
         await job.retry().catch(() => undefined);
-        deliveries++;
+        retried++;
       }
     }
-    if (missing.length) await this.queue.enqueueAttempts(missing);
-    deliveries += missing.length;
+    return missing.length + retried;
+  }
 
-    // Emails: PENDING ones whose job is gone, and SENDING ones a dead worker left behind.
+  /** Emails: PENDING ones whose job is gone, and SENDING ones a dead worker left behind. */
+  private async sweepEmails(): Promise<number> {
+    const cutoff = new Date(Date.now() - this.graceMs);
     await this.prisma.notification.updateMany({ where: { emailStatus: 'SENDING', createdAt: { lt: new Date(Date.now() - 5 * 60_000) } }, data: { emailStatus: 'PENDING' } });
     const pending = await this.prisma.notification.findMany({ where: { emailStatus: 'PENDING', createdAt: { lt: cutoff } }, select: { id: true }, take: BATCH });
-    const lostEmails: bigint[] = [];
+    const lost: bigint[] = [];
     for (const n of pending) {
       const job = await this.queue.emails.getJob(emailJobId(n.id));
-      if (!job) lostEmails.push(n.id);
+      if (!job) lost.push(n.id);
       else if (await job.isFailed()) await job.retry().catch(() => undefined);
     }
-    await this.queue.enqueueEmails(lostEmails);
-    if (deliveries || lostEmails.length) this.logger.warn({ msg: 'sweeper re-enqueued work', deliveries, emails: lostEmails.length });
-    return { deliveries, emails: lostEmails.length };
+    await this.queue.enqueueEmails(lost);
+    return lost.length;
   }
 }

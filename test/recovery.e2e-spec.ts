@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { counters, receivedById } from './support/outcomes';
+import { Receiver, eventually } from './support/receiver';
+import { LocalRedis, Stack } from './support/stack';
+
+/**
+ * Recovering by itself (SPEC §1, §7): a Redis that comes back without its data
+ * must cost a delay, never an accepted event, and no process is restarted.
+ */
+const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
+jest.setTimeout(180_000);
+
+const lowBattery = (id = randomUUID()) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.5 });
+
+/** Publishes one event after another until stopped, keeping what was answered 202. */
+function publisher(stack: Stack) {
+  const accepted: string[] = [];
+  const statuses = new Map<number | string, number>();
+  let answered = 0;
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const id = randomUUID();
+      const res = await stack.call('POST', '/api/v1/organization/events', lowBattery(id)).catch((err) => ({ status: `error ${err.name}`, body: null }));
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      answered++;
+      if (res.status === 202) accepted.push(id);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    accepted,
+    statuses,
+    answered: () => answered,
+    stop: () => ((stop = true), done),
+  };
+}
+
+describe('Recovery (SPEC §7)', () => {
+  let rx: Receiver;
+  beforeAll(async () => {
+    rx = await Receiver.start();
+  });
+  afterAll(() => rx.close());
+
+  it('Redis killed without persistence and restarted empty: every event answered 202 arrives within sweep interval + grace + 15 s, no process restarted', async () => {
+    const redis = await LocalRedis.start({ persist: false });
+    const sweepIntervalMs = 1000;
+    const sweepGraceMs = 2000;
+    const stack = new Stack(process.env.DATABASE_URL!, redis.url, { HOOKLINE_SWEEP_INTERVAL_MS: String(sweepIntervalMs), HOOKLINE_SWEEP_GRACE_MS: String(sweepGraceMs) });
+    try {
+      const api = await stack.startApi();
+      await stack.login('recovery-empty-redis');
+      const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'empty-redis', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/empty-redis') })).body;
+      const worker = await stack.startWorker();
+      const pub = publisher(stack);
+      await eventually(() => receivedById(rx).size >= 10, 20_000, 'deliveries before the outage');
+
+      redis.kill9();
+      const atKill = pub.accepted.length;
+      await eventually(() => pub.accepted.length >= atKill + 20, 30_000, '20 events accepted while Redis is down');
+      redis.up();
+      const restarted = Date.now();
+      // Redis is back and empty; the API keeps accepting.
+      const atRestart = pub.answered();
+      await eventually(() => pub.answered() >= atRestart + 20, 30_000, '20 answers after the restart');
+      await pub.stop();
+
+      for (const status of pub.statuses.keys()) expect([202, 503]).toContain(status);
+      const bound = sweepIntervalMs + sweepGraceMs + 15_000;
+      await eventually(() => pub.accepted.every((id) => receivedById(rx).has(id)), bound - (Date.now() - restarted), 'every accepted event received').catch((err) => {
+        const missing = pub.accepted.filter((id) => !receivedById(rx).has(id)).length;
+        throw new Error(`${err.message}: ${missing} of ${pub.accepted.length} missing; worker log tail:\n${worker.text().slice(-2000)}`);
+      });
+      const c = await eventually(async () => {
+        const x = await counters(stack.databaseUrl, hook.id);
+        return (x.statuses.SUCCEEDED ?? 0) === pub.accepted.length ? x : null;
+      }, 30_000);
+      expect(c.totalAttempts).toBe(c.attempts);
+      expect(c.mismatched).toBe(0);
+
+      // Nothing was restarted, and the BullMQ consumers took jobs again by themselves: a new event arrives.
+      expect(worker.child.exitCode).toBeNull();
+      expect(api.child.exitCode).toBeNull();
+      const after = randomUUID();
+      expect((await stack.call('POST', '/api/v1/organization/events', lowBattery(after))).status).toBe(202);
+      await eventually(() => receivedById(rx).has(after), 30_000, 'an event published after the recovery');
+    } finally {
+      await stack.stop();
+      redis.stop();
+    }
+  });
+});

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
-# Installs node_modules when missing or older than package-lock.json, then the
-# project's postinstall (prisma generate) runs too.
-#
-# `npm install`, not `npm ci`: the lock pins every version, but npm records no
-# entry for optional platform packages a registry does not serve (e.g.
-# msgpackr-extract's darwin/win32 builds on a mirror), and `npm ci` then refuses
-# the lock as out of sync. `npm install` installs exactly the locked tree and
-# leaves the lock unchanged.
+# Installs node_modules with `npm ci` (exactly the lock, as CI pipelines and
+# container builds do) when missing or older than package-lock.json; the
+# project's postinstall (prisma generate) runs too. The lock lists every
+# platform's optional packages, so `npm ci` accepts it on any machine: after
+# changing dependencies, run `npm install` and commit the lock it writes.
 hl_ensure_deps() {
   if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    hl_log "installing dependencies (npm install from package-lock.json)"
-    npm install --no-audit --no-fund --loglevel=error >&2
+    hl_log "installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error >&2
   elif [ ! -f generated/prisma/client.ts ] || [ prisma/schema.prisma -nt generated/prisma/client.ts ]; then
     hl_log "generating the Prisma client"
     npx --no-install prisma generate >/dev/null

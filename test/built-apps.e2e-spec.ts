@@ -123,4 +123,14 @@ describe('built apps (dist/)', () => {
     expect(await bad.exited).toBe(1);
     expect(bad.text()).toContain('REDIS_URL is required');
   });
+
+  it('a malformed HOOKLINE_ALLOWED_TARGET_CIDRS stops both apps with a message, not a stack trace', async () => {
+    for (const app of ['dist/apps/api/main.js', 'dist/apps/worker/main.js']) {
+      const bad = new AppProcess(app, [], env({ HOOKLINE_ALLOWED_TARGET_CIDRS: '127.0.0.0/8,1:2::3::4/64' }));
+      expect(await bad.exited).toBe(1);
+      // The log line is JSON, so the quotes around the value are escaped.
+      expect(bad.text()).toMatch(/HOOKLINE_ALLOWED_TARGET_CIDRS has an invalid CIDR \\"1:2::3::4\/64\\"/);
+      expect(bad.text()).not.toMatch(/\n\s+at /);
+    }
+  });
 });

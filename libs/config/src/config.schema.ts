@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 /** The whole of Hookline's settings (SPEC §9), validated once at start. */
 export interface HooklineConfig {
@@ -111,7 +112,7 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     .map((s) => s.trim())
     .filter(Boolean);
   for (const c of cidrs) {
-    if (!isCidr(c)) problems.push(`HOOKLINE_ALLOWED_TARGET_CIDRS has an invalid CIDR "${c}"`);
+    if (!isCidr(c)) problems.push(`HOOKLINE_ALLOWED_TARGET_CIDRS has an invalid CIDR "${c}" (expected address/prefix, e.g. 10.0.0.0/8 or fd00::/8)`);
   }
 
   const scheduleRaw = env.HOOKLINE_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE;
@@ -166,12 +167,12 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
   return config;
 }
 
+/** An address in canonical form (four decimal parts, or IPv6 without a zone) and a prefix length that fits it. */
 function isCidr(value: string): boolean {
   const [addr, bits, ...rest] = value.split('/');
-  if (rest.length || bits === undefined || !/^\d+$/.test(bits)) return false;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
-  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && Number(bits) <= 32;
-  return addr.includes(':') && Number(bits) <= 128 && /^[0-9a-fA-F:.]+$/.test(addr);
+  if (rest.length || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  if (ipaddr.IPv4.isValidFourPartDecimal(addr)) return Number(bits) <= 32;
+  return !addr.includes('%') && ipaddr.IPv6.isValid(addr) && Number(bits) <= 128;
 }
 
 type DevKeys = Record<'HOOKLINE_ENCRYPTION_KEY' | 'HOOKLINE_TOKEN_SECRET', string>;

@@ -82,6 +82,21 @@ describe(TargetPolicy.name, () => {
     expect(sut.checkLiteralHost('93.184.216.34')).toBeNull();
   });
 
+  it.each([['169.254.0.0/16'], ['100.64.0.0/10'], ['0.0.0.0/0'], ['::/0'], ['fd00::/8'], ['168.63.129.16/32'], ['192.0.0.0/24']])(
+    'refuses cloud metadata addresses in every form even with %s allow-listed',
+    (cidr) => {
+      const sut = new TargetPolicy([cidr, '0.0.0.0/0', '::/0']);
+      for (const ip of ['169.254.169.254', '169.254.170.2', '100.100.100.200', '168.63.129.16', '192.0.0.192', 'fd00:ec2::254', 'fd20:ce::254', '::ffff:169.254.169.254', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe', '2002:a9fe:a9fe::1', 'fd00:ec2:0:0:0:0:0:254']) {
+        expect(sut.isAllowedAddress(ip)).toEqual({ allowed: false, class: 'metadata' });
+      }
+      for (const url of ['http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', 'http://0xa9fea9fe/', 'http://2852039166/', 'http://[::ffff:169.254.169.254]/', 'http://metadata.google.internal/']) {
+        expect(sut.checkLiteralHost(new URL(url).hostname)).toMatch(/metadata/);
+      }
+      // What the allow-list is for still opens.
+      expect(sut.isAllowedAddress('10.1.2.3').allowed).toBe(true);
+    },
+  );
+
   it('lets localhost through when loopback is allow-listed', () => {
     const sut = new TargetPolicy(['127.0.0.0/8']);
     expect(sut.checkLiteralHost('localhost')).toBeNull();

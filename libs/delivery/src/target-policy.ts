@@ -3,8 +3,9 @@ import ipaddr from 'ipaddr.js';
 /**
  * Target safety (SPEC §5.5): which addresses a webhook may reach. Everything but
  * global unicast is refused unless an allow-listed CIDR opens it
- * (HOOKLINE_ALLOWED_TARGET_CIDRS). Used at validation for literal hosts and, by
- * the delivery client, for every resolved address at connect time.
+ * (HOOKLINE_ALLOWED_TARGET_CIDRS); cloud metadata addresses are refused even
+ * then, in every form (mapped, NAT64, 6to4). Used at validation for literal
+ * hosts and, by the delivery client, for every resolved address at connect time.
  */
 export type AddressClass =
   | 'public'
@@ -19,7 +20,7 @@ export type AddressClass =
   | 'reserved'
   | 'invalid';
 
-/** Cloud instance-metadata endpoints, refused even where their range would pass. */
+/** Cloud instance-metadata endpoints: refused always, whatever HOOKLINE_ALLOWED_TARGET_CIDRS opens. */
 const METADATA_ADDRESSES = new Set([
   '169.254.169.254', // AWS, GCP, Azure, OpenStack, DigitalOcean
   '169.254.170.2', // AWS ECS task metadata
@@ -28,6 +29,7 @@ const METADATA_ADDRESSES = new Set([
   '168.63.129.16', // Azure WireServer (a public address)
   '192.0.0.192', // Oracle Cloud
   'fd00:ec2::254', // AWS IPv6 IMDS
+  'fd20:ce::254', // GCP IPv6 metadata
 ]);
 
 /** Host names that mean a local or metadata target whatever DNS says. */
@@ -93,7 +95,8 @@ export class TargetPolicy {
   /** Whether a connection to this resolved address may be made. */
   isAllowedAddress(ip: string): { allowed: boolean; class: AddressClass } {
     const cls = classifyAddress(ip);
-    if (cls === 'invalid') return { allowed: false, class: cls };
+    // No allow-list opens these: `0.0.0.0/0` or `169.254.0.0/16` must not reach the metadata service.
+    if (cls === 'invalid' || cls === 'metadata') return { allowed: false, class: cls };
     if (cls === 'public' || this.inAllowList(ip)) return { allowed: true, class: cls };
     return { allowed: false, class: cls };
   }

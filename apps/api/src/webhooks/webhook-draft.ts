@@ -1,4 +1,5 @@
-import { AuthType, ContentType, HttpMethod } from '@hookline/db';
+import { AuthType, ContentType, HttpMethod, Webhook } from '@hookline/db';
+import type { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 
 /** The effective definition a create or update would store, before secrets are encrypted. */
 export interface WebhookDraft {
@@ -15,4 +16,57 @@ export interface WebhookDraft {
   bodyTemplate: string | null;
   failureNotifyUserIds: number[];
   failureLimit: number;
+}
+
+/** A new webhook as the request defines it, with the defaults of SPEC §3. */
+export function createdDraft(dto: CreateWebhookDto): WebhookDraft {
+  return {
+    name: dto.name,
+    triggerType: dto.triggerType,
+    dataTrigger: dto.dataTrigger ?? null,
+    url: dto.url,
+    method: dto.method ?? 'POST',
+    contentType: dto.contentType ?? 'JSON',
+    authType: dto.authType ?? 'NONE',
+    oauth2: dto.oauth2 ? { tokenUrl: dto.oauth2.tokenUrl, clientId: dto.oauth2.clientId, scope: dto.oauth2.scope ?? null, audience: dto.oauth2.audience ?? null, hasSecret: !!dto.oauth2.clientSecret } : null,
+    basicAuth: dto.basicAuth ? { username: dto.basicAuth.username, hasPassword: !!dto.basicAuth.password } : null,
+    headers: (dto.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
+    bodyTemplate: dto.bodyTemplate ?? null,
+    failureNotifyUserIds: dto.failureNotifyUserIds ?? [],
+    failureLimit: dto.failureLimit ?? 10,
+  };
+}
+
+/** The stored webhook with the request's fields applied: what the update must validate. */
+export function updatedDraft(current: Webhook, dto: UpdateWebhookDto): WebhookDraft {
+  const authType = dto.authType ?? current.authType;
+  // Switching auth type away drops the old credentials unless new ones are sent.
+  const keepOauth = authType === 'OAUTH2' && dto.oauth2 === undefined && current.authType === 'OAUTH2';
+  const keepBasic = authType === 'BASIC' && dto.basicAuth === undefined && current.authType === 'BASIC';
+  // An omitted secret keeps the stored one (write-only fields are not echoed back to clients).
+  const storedOauthSecret = current.authType === 'OAUTH2' && !!current.oauth2ClientSecretEnc;
+  const storedPassword = current.authType === 'BASIC' && !!current.basicPasswordEnc;
+  return {
+    name: dto.name ?? current.name,
+    triggerType: dto.triggerType ?? current.triggerType,
+    dataTrigger: dto.dataTrigger !== undefined ? dto.dataTrigger : ((current.dataTrigger as Record<string, unknown> | null) ?? null),
+    url: dto.url ?? current.url,
+    method: dto.method ?? current.method,
+    contentType: dto.contentType ?? current.contentType,
+    authType,
+    oauth2: keepOauth
+      ? { tokenUrl: current.oauth2TokenUrl!, clientId: current.oauth2ClientId!, scope: current.oauth2Scope, audience: current.oauth2Audience, hasSecret: storedOauthSecret }
+      : dto.oauth2
+        ? { tokenUrl: dto.oauth2.tokenUrl, clientId: dto.oauth2.clientId, scope: dto.oauth2.scope ?? null, audience: dto.oauth2.audience ?? null, hasSecret: !!dto.oauth2.clientSecret || storedOauthSecret }
+        : null,
+    basicAuth: keepBasic
+      ? { username: current.basicUsername!, hasPassword: storedPassword }
+      : dto.basicAuth
+        ? { username: dto.basicAuth.username, hasPassword: !!dto.basicAuth.password || storedPassword }
+        : null,
+    headers: dto.headers ? dto.headers.map((h) => ({ name: h.name, value: h.value })) : ((current.headers as WebhookDraft['headers']) ?? []),
+    bodyTemplate: dto.bodyTemplate !== undefined ? dto.bodyTemplate : current.bodyTemplate,
+    failureNotifyUserIds: dto.failureNotifyUserIds ?? current.failureNotifyUserIds,
+    failureLimit: dto.failureLimit ?? current.failureLimit,
+  };
 }

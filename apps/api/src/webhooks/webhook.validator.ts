@@ -35,7 +35,8 @@ export class WebhookValidator {
     this.policy = new TargetPolicy(config.get('allowedTargetCidrs'));
   }
 
-  async validate(organizationId: number, draft: WebhookDraft, organizationName: string): Promise<FieldError[]> {
+  /** Every problem of the draft; `namedUserIds` are the failure receivers the request itself names. */
+  async validate(organizationId: number, draft: WebhookDraft, organizationName: string, namedUserIds: number[]): Promise<FieldError[]> {
     const errors: FieldError[] = [];
     const add = (field: string, message: string) => errors.push({ field, message });
     const spec = eventTypeForTrigger(draft.triggerType);
@@ -47,7 +48,7 @@ export class WebhookValidator {
     this.checkAuth(draft, add);
     this.checkHeaders(draft.headers, spec, add);
     this.checkBody(draft, spec, ctx, add);
-    await this.checkUsers(organizationId, draft.failureNotifyUserIds, add);
+    await this.checkUsers(organizationId, namedUserIds, add);
     return errors;
   }
 

@@ -6,7 +6,7 @@ import { WebhookExecutor, toExecutableWebhook } from '@hookline/delivery';
 import { eventTypeForTrigger, sampleEvent } from '@hookline/events';
 import { CreateWebhookDto, ListWebhooksQueryDto, TestAttemptDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
 import { toWebhookDto } from './webhook.mapper';
-import { WebhookDraft } from './webhook-draft';
+import { WebhookDraft, createdDraft, updatedDraft } from './webhook-draft';
 import { WebhookValidator } from './webhook.validator';
 
 /** Fields that may be sent as null to clear them; any other null is a 400. */
@@ -61,21 +61,7 @@ export class WebhooksService {
 
   async create(organizationId: number, dto: CreateWebhookDto): Promise<WebhookDto> {
     rejectNulls(dto);
-    const draft: WebhookDraft = {
-      name: dto.name,
-      triggerType: dto.triggerType,
-      dataTrigger: dto.dataTrigger ?? null,
-      url: dto.url,
-      method: dto.method ?? 'POST',
-      contentType: dto.contentType ?? 'JSON',
-      authType: dto.authType ?? 'NONE',
-      oauth2: dto.oauth2 ? { tokenUrl: dto.oauth2.tokenUrl, clientId: dto.oauth2.clientId, scope: dto.oauth2.scope ?? null, audience: dto.oauth2.audience ?? null, hasSecret: !!dto.oauth2.clientSecret } : null,
-      basicAuth: dto.basicAuth ? { username: dto.basicAuth.username, hasPassword: !!dto.basicAuth.password } : null,
-      headers: (dto.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
-      bodyTemplate: dto.bodyTemplate ?? null,
-      failureNotifyUserIds: dto.failureNotifyUserIds ?? [],
-      failureLimit: dto.failureLimit ?? 10,
-    };
+    const draft = createdDraft(dto);
     await this.assertValid(organizationId, draft);
     const signingSecret = newSigningSecret();
     const row = await this.prisma.webhook.create({
@@ -91,62 +77,47 @@ export class WebhooksService {
     return { ...toWebhookDto(row), signingSecret };
   }
 
+  /**
+   * Applies the request's fields to the stored webhook and writes only the
+   * columns that change, with the row locked from the read to the write: a
+   * concurrent update, a user deletion editing failureNotifyUserIds or the
+   * worker disabling it waits, then applies to this result instead of being
+   * overwritten by a stale copy. NO KEY UPDATE, so ingestion's foreign-key
+   * checks are not blocked.
+   */
   async update(organizationId: number, id: number, dto: UpdateWebhookDto): Promise<WebhookDto> {
     rejectNulls(dto);
-    const current = await this.find(organizationId, id);
-    const authType = dto.authType ?? current.authType;
-    // Switching auth type away drops the old credentials unless new ones are sent.
-    const keepOauth = authType === 'OAUTH2' && dto.oauth2 === undefined && current.authType === 'OAUTH2';
-    const keepBasic = authType === 'BASIC' && dto.basicAuth === undefined && current.authType === 'BASIC';
-    const draft: WebhookDraft = {
-      name: dto.name ?? current.name,
-      triggerType: dto.triggerType ?? current.triggerType,
-      dataTrigger: dto.dataTrigger !== undefined ? dto.dataTrigger : ((current.dataTrigger as Record<string, unknown> | null) ?? null),
-      url: dto.url ?? current.url,
-      method: dto.method ?? current.method,
-      contentType: dto.contentType ?? current.contentType,
-      authType,
-      oauth2: keepOauth
-        ? { tokenUrl: current.oauth2TokenUrl!, clientId: current.oauth2ClientId!, scope: current.oauth2Scope, audience: current.oauth2Audience, hasSecret: !!current.oauth2ClientSecretEnc }
-        : dto.oauth2
-          ? {
-              tokenUrl: dto.oauth2.tokenUrl,
-              clientId: dto.oauth2.clientId,
-              scope: dto.oauth2.scope ?? null,
-              audience: dto.oauth2.audience ?? null,
-              // An omitted secret keeps the stored one (write-only fields are not echoed back to clients).
-              hasSecret: !!dto.oauth2.clientSecret || (current.authType === 'OAUTH2' && !!current.oauth2ClientSecretEnc),
-            }
-          : null,
-      basicAuth: keepBasic
-        ? { username: current.basicUsername!, hasPassword: !!current.basicPasswordEnc }
-        : dto.basicAuth
-          ? { username: dto.basicAuth.username, hasPassword: !!dto.basicAuth.password || (current.authType === 'BASIC' && !!current.basicPasswordEnc) }
-          : null,
-      headers: dto.headers ? dto.headers.map((h) => ({ name: h.name, value: h.value })) : ((current.headers as WebhookDraft['headers']) ?? []),
-      bodyTemplate: dto.bodyTemplate !== undefined ? dto.bodyTemplate : current.bodyTemplate,
-      failureNotifyUserIds: dto.failureNotifyUserIds ?? current.failureNotifyUserIds,
-      failureLimit: dto.failureLimit ?? current.failureLimit,
-    };
-    await this.assertValid(organizationId, draft);
-
-    const data: Prisma.WebhookUpdateManyMutationInput = this.columns(draft, dto, current);
-    if (dto.status === 'ENABLED') {
-      // Re-enabling resets the failure count (SPEC §3).
-      data.status = 'ENABLED';
-      data.consecutiveFailures = 0;
-      data.disabledAt = null;
-    } else if (dto.status === 'DISABLED') {
-      data.status = 'DISABLED';
-    }
+    const org = await this.prisma.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { name: true } });
     await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.webhook.updateMany({ where: { id, organizationId, deletedAt: null }, data });
-      if (count === 0) throw new NotFound(WEBHOOK_NOT_FOUND);
+      const locked = await tx.$queryRaw<unknown[]>`
+        SELECT id FROM webhook WHERE id = ${id} AND organization_id = ${organizationId} AND deleted_at IS NULL FOR NO KEY UPDATE`;
+      if (!locked.length) throw new NotFound(WEBHOOK_NOT_FOUND);
+      const current = await tx.webhook.findUniqueOrThrow({ where: { id } });
+      const draft = updatedDraft(current, dto);
+      // Only the users the request names: a stored one deleted meanwhile is removed by its deletion.
+      const errors = await this.validator.validate(organizationId, draft, org.name, dto.failureNotifyUserIds ?? []);
+      if (errors.length) throw new ValidationFailed(errors);
+      const data = this.changes(draft, dto, current);
+      if (Object.keys(data).length) await tx.webhook.update({ where: { id }, data });
       // A webhook that is not ENABLED gets nothing more: its queued deliveries end CANCELLED.
       if (dto.status === 'DISABLED') await cancelPendingDeliveries(tx, id);
     });
     this.logger.log({ msg: 'webhook updated', organizationId, webhookId: id });
     return this.get(organizationId, id);
+  }
+
+  /** The columns whose stored value the update changes (SPEC §3 status rules included). */
+  private changes(draft: WebhookDraft, dto: UpdateWebhookDto, current: Webhook): Prisma.WebhookUpdateInput {
+    const next: Record<string, unknown> = this.columns(draft, dto, current);
+    if (dto.status === 'ENABLED') {
+      // Re-enabling resets the failure count (SPEC §3).
+      Object.assign(next, { status: 'ENABLED', consecutiveFailures: 0, disabledAt: null });
+    } else if (dto.status === 'DISABLED') {
+      next.status = 'DISABLED';
+    }
+    const stored = current as unknown as Record<string, unknown>;
+    const comparable = (v: unknown) => JSON.stringify(v === Prisma.DbNull ? null : v);
+    return Object.fromEntries(Object.entries(next).filter(([k, v]) => comparable(v) !== comparable(stored[k])));
   }
 
   /**
@@ -212,7 +183,7 @@ export class WebhooksService {
 
   private async assertValid(organizationId: number, draft: WebhookDraft) {
     const org = await this.prisma.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { name: true } });
-    const errors = await this.validator.validate(organizationId, draft, org.name);
+    const errors = await this.validator.validate(organizationId, draft, org.name, draft.failureNotifyUserIds);
     if (errors.length) throw new ValidationFailed(errors);
   }
 

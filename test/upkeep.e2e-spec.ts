@@ -74,6 +74,18 @@ describe('Upkeep: the sweeper (SPEC §7)', () => {
     expect(await sweeper.sweep()).toEqual({ deliveries: 0, emails: 0 });
   });
 
+  it('an attempt whose lease lapsed (its worker died) gets a job of its own, once, though its batch job is still there', async () => {
+    const [job] = await queue.deliveries.getWaiting(0, 0);
+    const [orphan] = (job.data as { deliveryIds: string[] }).deliveryIds;
+    const lapsed = new Date(Date.now() - 5000);
+    await api.prisma.delivery.update({ where: { id: BigInt(orphan) }, data: { claimExpiresAt: lapsed } });
+    const before = await jobs();
+    expect(await sweeper.sweep()).toEqual({ deliveries: 1, emails: 0 });
+    expect(await queue.deliveries.getJob(`d-${orphan}-1-${lapsed.getTime()}`)).toBeDefined();
+    expect(await sweeper.sweep()).toEqual({ deliveries: 0, emails: 0 });
+    expect((await jobs()).waiting).toBe(before.waiting + 1);
+  });
+
   it('a backlog larger than one page is walked through in one sweep', async () => {
     await queue.deliveries.obliterate({ force: true });
     const pending = await api.prisma.delivery.count({ where: { organizationId: admin.organizationId, status: 'PENDING' } });

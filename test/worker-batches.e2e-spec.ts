@@ -1,6 +1,7 @@
 import { AttemptResult } from '@hookline/delivery';
 import { AttemptRecorder } from '../apps/worker/src/delivery/attempt-recorder';
 import { ClaimBatcher } from '../apps/worker/src/delivery/claim.batcher';
+import { LeaseKeeper } from '../apps/worker/src/delivery/lease-keeper';
 import { ApiHarness, OrgAdmin, unique } from './support/api-harness';
 import { WorkerHarness } from './support/worker-harness';
 
@@ -45,6 +46,7 @@ describe('Worker claims and records (SPEC §7)', () => {
     return ids;
   }
 
+  const failure = (): AttemptResult => ({ ...success(), responseStatus: 500, outcome: { ok: false, retryable: true, gone: false } });
   const success = (): AttemptResult => ({
     startedAt: new Date(),
     requestMethod: 'POST',
@@ -57,32 +59,61 @@ describe('Worker claims and records (SPEC §7)', () => {
     retryAfterMs: null,
   });
 
-  it('a lease is renewed only while it is still the one this worker took', async () => {
+  const stored = async (id: bigint) => (await api.prisma.delivery.findUniqueOrThrow({ where: { id } })).claimExpiresAt!;
+
+  it('a lease is kept while held, only while it is still the one this worker took; a record presenting a lost lease is refused', async () => {
     const claims = worker.get(ClaimBatcher);
+    const leases = worker.get(LeaseKeeper);
+    const recorder = worker.get(AttemptRecorder);
     const [id] = await newDeliveries(1);
     const first = await claims.claim({ deliveryId: id, attempt: 1 });
     expect(first.kind).toBe('claimed');
     if (first.kind !== 'claimed') return;
+    expect(first.lease.expiresAt).toEqual(await stored(id));
     // Held: nobody else gets attempt 1 now.
     expect((await claims.claim({ deliveryId: id, attempt: 1 })).kind).toBe('skipped');
 
+    // Less than half of it left (as after a long wait for a token): the keeper renews it.
+    const taken = first.lease.expiresAt;
+    first.lease.deadline = Date.now();
     await new Promise((r) => setTimeout(r, 20));
-    expect(await claims.renew({ deliveryId: id, attempt: 1 }, first.leaseExpiresAt)).toBe(true);
-    const renewed = await api.prisma.delivery.findUniqueOrThrow({ where: { id } });
-    expect(renewed.claimExpiresAt!.getTime()).toBeGreaterThan(first.leaseExpiresAt.getTime());
-    // The value it held before is no longer the stored one.
-    expect(await claims.renew({ deliveryId: id, attempt: 1 }, first.leaseExpiresAt)).toBe(false);
+    await leases.renewDue();
+    expect(first.lease.expiresAt.getTime()).toBeGreaterThan(taken.getTime());
+    expect(await stored(id)).toEqual(first.lease.expiresAt);
 
-    // The lease runs out and another worker claims the attempt: the first worker's lease is gone for good.
+    // The lease runs out anyway (say the worker stalled) and another worker claims the attempt.
     await api.prisma.delivery.update({ where: { id }, data: { claimExpiresAt: new Date(Date.now() - 1000) } });
     const second = await claims.claim({ deliveryId: id, attempt: 1 });
     expect(second.kind).toBe('claimed');
     if (second.kind !== 'claimed') return;
-    expect(await claims.renew({ deliveryId: id, attempt: 1 }, renewed.claimExpiresAt!)).toBe(false);
-    expect(await claims.renew({ deliveryId: id, attempt: 1 }, second.leaseExpiresAt)).toBe(true);
-    // Wrong attempt number: not renewed.
-    expect(await claims.renew({ deliveryId: id, attempt: 2 }, second.leaseExpiresAt)).toBe(false);
+    const secondLease = await stored(id);
+    // The first worker's lease is gone for good: not renewed, and its record is refused.
+    first.lease.deadline = Date.now();
+    await leases.renewDue();
+    expect(await stored(id)).toEqual(secondLease);
+    const late = await recorder.record({ deliveryId: id, webhookId, attempt: 1, lease: await leases.release(first.lease), result: success(), retryDelayMs: null });
+    expect(late.recorded).toBe(false);
+    expect(await api.prisma.attempt.count({ where: { deliveryId: id } })).toBe(0);
+    // The same with a failure (the transaction path).
+    const lateFailure = await recorder.record({ deliveryId: id, webhookId, attempt: 1, lease: first.lease.expiresAt, result: failure(), retryDelayMs: 1000 });
+    expect(lateFailure.recorded).toBe(false);
+    expect(await api.prisma.attempt.count({ where: { deliveryId: id } })).toBe(0);
+    // The worker that holds it records.
+    const owner = await recorder.record({ deliveryId: id, webhookId, attempt: 1, lease: await leases.release(second.lease), result: success(), retryDelayMs: null });
+    expect(owner).toMatchObject({ recorded: true, status: 'SUCCEEDED' });
   });
+
+  /** Claims attempt 1 of each delivery and releases the leases: what a worker presents when it records. */
+  async function claimed(ids: bigint[]): Promise<Date[]> {
+    const claims = worker.get(ClaimBatcher);
+    return Promise.all(
+      ids.map(async (deliveryId) => {
+        const c = await claims.claim({ deliveryId, attempt: 1 });
+        if (c.kind !== 'claimed') throw new Error(`delivery ${deliveryId} not claimed: ${c.kind}`);
+        return worker.get(LeaseKeeper).release(c.lease);
+      }),
+    );
+  }
 
   it('records a batch of successes in one statement: attempt rows, counters, SUCCEEDED; a duplicate records nothing', async () => {
     const recorder = worker.get(AttemptRecorder);
@@ -90,7 +121,8 @@ describe('Worker claims and records (SPEC §7)', () => {
     const before = await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } });
     await api.prisma.webhook.update({ where: { id: webhookId }, data: { consecutiveFailures: 2 } });
 
-    const outcomes = await Promise.all(ids.map((deliveryId) => recorder.record({ deliveryId, webhookId, attempt: 1, result: success(), retryDelayMs: null })));
+    const leases = await claimed(ids);
+    const outcomes = await Promise.all(ids.map((deliveryId, i) => recorder.record({ deliveryId, webhookId, attempt: 1, lease: leases[i], result: success(), retryDelayMs: null })));
     expect(outcomes.map((o) => [o.recorded, o.status])).toEqual(ids.map(() => [true, 'SUCCEEDED']));
 
     const after = await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } });
@@ -105,20 +137,24 @@ describe('Worker claims and records (SPEC §7)', () => {
     }
 
     // The same attempt again (a job run twice): nothing changes.
-    const again = await recorder.record({ deliveryId: ids[0], webhookId, attempt: 1, result: success(), retryDelayMs: null });
+    const again = await recorder.record({ deliveryId: ids[0], webhookId, attempt: 1, lease: leases[0], result: success(), retryDelayMs: null });
     expect(again.recorded).toBe(false);
     expect((await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } })).totalAttempts).toBe(after.totalAttempts);
     expect(await api.prisma.attempt.count({ where: { deliveryId: ids[0] } })).toBe(1);
   });
 
-  it('keeps nothing of a batch in which a delivery did not move on with its attempt', async () => {
+  it('keeps nothing of a batch in which a delivery did not move on with its attempt (hookline_assert)', async () => {
     const recorder = worker.get(AttemptRecorder);
     const [ok, moved] = await newDeliveries(2);
-    // Attempt 1 of `moved` is recorded as if attempt 1 had already been counted: an invariant breach.
-    await api.prisma.delivery.update({ where: { id: moved }, data: { attemptCount: 1 } });
+    const leases = await claimed([ok, moved]);
+    // A trigger silently skips the update of `moved`: its attempt would be recorded while the delivery stays put, an invariant breach.
+    await api.prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION hl_test_breach() RETURNS trigger AS $$ BEGIN RETURN NULL; END $$ LANGUAGE plpgsql`);
+    await api.prisma.$executeRawUnsafe(`CREATE TRIGGER hl_test_breach BEFORE UPDATE ON delivery FOR EACH ROW WHEN (NEW.id = ${moved} AND NEW.status = 'SUCCEEDED') EXECUTE FUNCTION hl_test_breach()`);
     const before = await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } });
 
-    const results = await Promise.allSettled([ok, moved].map((deliveryId) => recorder.record({ deliveryId, webhookId, attempt: 1, result: success(), retryDelayMs: null })));
+    const results = await Promise.allSettled([ok, moved].map((deliveryId, i) => recorder.record({ deliveryId, webhookId, attempt: 1, lease: leases[i], result: success(), retryDelayMs: null }))).finally(() =>
+      api.prisma.$executeRawUnsafe(`DROP TRIGGER hl_test_breach ON delivery`),
+    );
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/moved on under their recorded attempt/);
 

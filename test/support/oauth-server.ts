@@ -15,6 +15,10 @@ export class OAuthServer {
   expiresIn = 3600;
   /** Delay of each token answer, to make concurrent misses overlap. */
   tokenDelayMs = 0;
+  /** Delay of each resource answer. */
+  resourceDelayMs = 0;
+  /** Resource requests still to refuse with 401 whatever their token (a token the target stopped accepting). */
+  refuseNext = 0;
   readonly resourceRequests: { authorization?: string; body: string }[] = [];
   private server: http.Server;
   port = 0;
@@ -31,8 +35,12 @@ export class OAuthServer {
         const auth = req.headers.authorization;
         this.resourceRequests.push({ authorization: auth, body });
         const token = auth?.startsWith('Bearer ') ? auth.slice(7) : '';
-        const ok = this.issued.has(token) && !this.revoked.has(token);
-        res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' }).end(ok ? '{"ok":true}' : '{"error":"invalid_token"}');
+        const refused = this.refuseNext > 0 && this.refuseNext--;
+        const ok = this.issued.has(token) && !this.revoked.has(token) && !refused;
+        if (refused) this.revoked.add(token);
+        const answer = () => res.writeHead(ok ? 200 : 401, { 'Content-Type': 'application/json' }).end(ok ? '{"ok":true}' : '{"error":"invalid_token"}');
+        if (this.resourceDelayMs) setTimeout(answer, this.resourceDelayMs);
+        else answer();
       });
     });
   }

@@ -9,6 +9,7 @@ import { ClaimBatcher } from './delivery/claim.batcher';
 import { WebhookDefinitions } from './delivery/webhook-definitions';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
+import { LeaseKeeper } from './delivery/lease-keeper';
 import { MetricsServer } from './metrics/metrics.server';
 import { EmailProcessor } from './notifications/email.processor';
 import { EmailService } from './notifications/email.service';
@@ -29,6 +30,7 @@ import { WorkerLifecycle } from './worker.lifecycle';
     MetricsServer,
     DeliveryService,
     ClaimBatcher,
+    LeaseKeeper,
     WebhookDefinitions,
     AttemptRecorder,
     DeliveryProcessor,

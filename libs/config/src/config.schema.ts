@@ -126,7 +126,8 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
   }
 
   const requestTimeoutMs = int('HOOKLINE_REQUEST_TIMEOUT_MS', 15000, 100, 300000);
-  // Default: a token fetch, a 401 refresh and the resend (3 × timeout), plus margin.
+  // How long a dead worker's attempts wait before another worker takes them over. A live
+  // worker renews the leases of its attempts however long they take (LeaseKeeper).
   const claimLeaseMs = int('HOOKLINE_CLAIM_LEASE_MS', requestTimeoutMs * 3 + 30_000, 1000, 3_600_000);
   if (claimLeaseMs < requestTimeoutMs * 3) {
     problems.push(`HOOKLINE_CLAIM_LEASE_MS must be at least 3 × HOOKLINE_REQUEST_TIMEOUT_MS (${requestTimeoutMs * 3})`);

@@ -1,12 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JobPayloads, QUEUES, deliveryBatchJobId, deliveryJobId, emailJobId } from './queues';
+import { JobPayloads, QUEUES, deliveryBatchJobId, deliveryJobId, emailJobId, recoveryJobId } from './queues';
 
 export interface AttemptJob {
   deliveryId: string | bigint;
   attempt: number;
   delayMs?: number;
+  /** Set when the attempt's worker died holding this lease: the job gets an id of its own (recoveryJobId). */
+  lapsedLease?: Date;
 }
 
 const CHUNK = 1000;
@@ -45,7 +47,7 @@ export class DeliveryQueue {
         jobs.slice(i, i + CHUNK).map((j) => ({
           name: 'deliver',
           data: { deliveryId: String(j.deliveryId), attempt: j.attempt },
-          opts: { jobId: deliveryJobId(j.deliveryId, j.attempt), delay: j.delayMs && j.delayMs > 0 ? j.delayMs : undefined },
+          opts: { jobId: j.lapsedLease ? recoveryJobId(j.deliveryId, j.attempt, j.lapsedLease) : deliveryJobId(j.deliveryId, j.attempt), delay: j.delayMs && j.delayMs > 0 ? j.delayMs : undefined },
         })),
       );
     }

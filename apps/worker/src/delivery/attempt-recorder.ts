@@ -8,13 +8,15 @@ export interface RecordInput {
   deliveryId: bigint;
   webhookId: number;
   attempt: number;
+  /** The lease held on this attempt, as stored: the record is refused if another worker has taken the attempt over. */
+  lease: Date;
   result: AttemptResult;
   /** Delay before the next attempt, or null when this attempt ends the delivery. */
   retryDelayMs: number | null;
 }
 
 export interface RecordOutcome {
-  /** False when this attempt had already been recorded (a duplicate job): nothing changed. */
+  /** False when this attempt had already been recorded (a duplicate job) or its lease was taken over: nothing changed. */
   recorded: boolean;
   status: 'SUCCEEDED' | 'FAILED' | 'PENDING';
   /** This batch disabled the webhook; set on the attempt that tipped it. */
@@ -57,6 +59,9 @@ function attemptColumns(items: RecordInput[]): unknown[][] {
 /** The webhooks of a batch in id order, the order both record paths lock them in (no deadlock between workers). */
 const lockOrder = (items: RecordInput[]) => [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
 
+/** The deliveries, attempts and leases of a batch as arrays, for the held-lease check. */
+const leaseColumns = (items: RecordInput[]) => [items.map((i) => String(i.deliveryId)), items.map((i) => i.attempt), items.map((i) => i.lease.toISOString())];
+
 /** Per item, whether its attempt row was inserted now (false: a duplicate, already recorded). */
 function newlyRecorded(items: RecordInput[], inserted: InsertedAttempt[]): boolean[] {
   const fresh = new Set(inserted.map((row) => `${row.delivery_id}:${row.number}`));
@@ -68,8 +73,11 @@ function newlyRecorded(items: RecordInput[], inserted: InsertedAttempt[]): boole
  * transaction so one commit serves many deliveries:
  * 1. the webhooks concerned are locked in id order (no deadlock between workers),
  *    FOR NO KEY UPDATE so that ingestion's foreign-key checks are not blocked;
- * 2. attempt rows are inserted, unique per delivery and number: a duplicate job
- *    records nothing;
+ * 2. the deliveries whose attempt is still this worker's are locked: not yet
+ *    recorded, and the lease presented is still the stored one (another worker
+ *    that took the attempt over after the lease ran out owns the record);
+ *    attempt rows are inserted for those only, unique per delivery and number:
+ *    a duplicate job or a lost lease records nothing;
  * 3. each webhook's counters move in one UPDATE relative to their current values
  *    (total + n; consecutive failures reset by a success or + failures);
  * 4. a conditional UPDATE flips ENABLED → DISABLED_DUE_TO_ERRORS where the limit
@@ -105,12 +113,22 @@ export class AttemptRecorder {
       // API's foreign-key checks (KEY SHARE) when it inserts deliveries for these webhooks.
       await tx.query('SELECT id FROM webhook WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [webhookIds]);
 
+      // The deliveries whose attempt is still this worker's (not recorded, lease not taken over),
+      // locked until the commit so no other worker can claim them in between.
+      const { rows: held } = await tx.query<{ id: string }>(
+        `SELECT d.id FROM delivery d JOIN unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS v(id, att, lease) ON v.id = d.id
+         WHERE d.id = ANY($1::bigint[]) AND d.attempt_count = v.att - 1 AND d.claim_expires_at = v.lease
+         FOR NO KEY UPDATE OF d`,
+        leaseColumns(items),
+      );
+      const holding = new Set(held.map((r) => r.id));
+      const mine = items.filter((i) => holding.has(String(i.deliveryId)));
       const { rows: inserted } = await tx.query<InsertedAttempt>(
         `INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
          SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[])
          ON CONFLICT (delivery_id, number) DO NOTHING
          RETURNING delivery_id, number`,
-        [...attemptColumns(items), items.map((i) => i.result.error)],
+        [...attemptColumns(mine), mine.map((i) => i.result.error)],
       );
       const isNew = newlyRecorded(items, inserted);
 
@@ -200,11 +218,18 @@ export class AttemptRecorder {
            AS t(delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, webhook_id)
        ),
        locked AS (SELECT id FROM webhook WHERE id = ANY($10::int[]) ORDER BY id FOR NO KEY UPDATE),
+       -- The deliveries whose attempt is still this worker's (not recorded, lease not taken over), locked.
+       held AS (
+         SELECT d.id FROM delivery d JOIN unnest($1::bigint[], $2::int[], $11::timestamptz[]) AS l(id, att, lease) ON l.id = d.id
+         -- Evaluated once, before the first row: every webhook lock, in order, before any delivery's.
+         WHERE (SELECT count(*) FROM locked) >= 0
+           AND d.id = ANY($1::bigint[]) AND d.attempt_count = l.att - 1 AND d.claim_expires_at = l.lease
+         FOR NO KEY UPDATE OF d
+       ),
        ins AS (
          INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
          SELECT delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, NULL FROM v
-         -- Evaluated once, before the first row: every webhook lock, in order.
-         WHERE (SELECT count(*) FROM locked) >= 0
+         WHERE delivery_id IN (SELECT id FROM held)
          ON CONFLICT (delivery_id, number) DO NOTHING
          RETURNING delivery_id, number
        ),
@@ -227,7 +252,7 @@ export class AttemptRecorder {
        )
        SELECT delivery_id, number FROM ins
        WHERE hookline_assert((SELECT count(*) FROM moved) = (SELECT count(*) FROM fresh), 'deliveries moved on under their recorded attempt')`,
-      [...attemptColumns(items), items.map((i) => i.webhookId), lockOrder(items)],
+      [...attemptColumns(items), items.map((i) => i.webhookId), lockOrder(items), leaseColumns(items)[2]],
     );
     return newlyRecorded(items, rows).map((recorded) => ({
       recorded,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@hookline/config';
 import { MetricsService, MicroBatcher } from '@hookline/common';
 import { SqlPool } from '@hookline/db';
+import { Lease, LeaseKeeper } from './lease-keeper';
 import { WebhookDefinitions } from './webhook-definitions';
 
 export interface ClaimRequest {
@@ -17,10 +17,8 @@ export type Claim =
       webhookId: number;
       organizationId: number;
       payload: Record<string, unknown>;
-      /** The lease as stored: renew() extends it only while it is still this one. */
-      leaseExpiresAt: Date;
-      /** Local clock before the claim was sent: the lease runs at least from here. */
-      claimedAt: number;
+      /** Kept alive by the LeaseKeeper until released, before the record. */
+      lease: Lease;
     };
 
 interface ClaimedRow {
@@ -46,36 +44,20 @@ interface ClaimedRow {
 export class ClaimBatcher {
   private readonly batcher: MicroBatcher<ClaimRequest, Claim>;
   private readonly leaseSeconds: number;
-  readonly leaseMs: number;
 
   constructor(
     private readonly sql: SqlPool,
     private readonly definitions: WebhookDefinitions,
+    private readonly leases: LeaseKeeper,
     private readonly metrics: MetricsService,
-    config: ConfigService,
   ) {
-    // HOOKLINE_CLAIM_LEASE_MS: long enough for a token fetch, a 401 refresh and the resend.
-    this.leaseMs = config.get('claimLeaseMs');
-    this.leaseSeconds = this.leaseMs / 1000;
+    // HOOKLINE_CLAIM_LEASE_MS: how long a dead worker's attempts wait before another worker takes them.
+    this.leaseSeconds = leases.leaseMs / 1000;
     this.batcher = new MicroBatcher((items) => this.flush(items), 200, 2);
   }
 
   claim(req: ClaimRequest): Promise<Claim> {
     return this.batcher.submit(req);
-  }
-
-  /**
-   * Extends a lease this worker still holds (its stored value unchanged): for an
-   * attempt that waited for a request permit so long that what is left of its
-   * lease might not cover the request. False when the lease is no longer ours.
-   */
-  async renew(req: ClaimRequest, held: Date): Promise<boolean> {
-    const { rowCount } = await this.sql.query(
-      `UPDATE delivery SET claim_expires_at = now() + make_interval(secs => $4)
-       WHERE id = $1 AND status = 'PENDING' AND attempt_count = $2 - 1 AND claim_expires_at = $3`,
-      [String(req.deliveryId), req.attempt, held, this.leaseSeconds],
-    );
-    return rowCount === 1;
   }
 
   private async flush(items: ClaimRequest[]): Promise<Claim[]> {
@@ -118,7 +100,8 @@ export class ClaimBatcher {
       if (!row || handed.has(key)) return { kind: 'skipped' };
       handed.add(key);
       if (!row.active) return { kind: 'cancelled' };
-      return { kind: 'claimed', webhookId: row.webhook_id, organizationId: row.organization_id, payload: row.payload, leaseExpiresAt: row.lease, claimedAt };
+      const lease = this.leases.hold(i.deliveryId, i.attempt, row.lease, claimedAt);
+      return { kind: 'claimed', webhookId: row.webhook_id, organizationId: row.organization_id, payload: row.payload, lease };
     });
   }
 }

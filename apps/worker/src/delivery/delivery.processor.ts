@@ -2,11 +2,11 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
-import { JobPayloads, QUEUES } from '@hookline/queue';
+import { JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
 import { DeliveryService, ShuttingDownError } from './delivery.service';
 
 /** Runs delivery attempts. Throws only on infrastructure errors (BullMQ then retries with backoff). */
-@Processor(QUEUES.delivery)
+@Processor(QUEUES.delivery, WORKER_OPTIONS)
 export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(DeliveryProcessor.name);
 

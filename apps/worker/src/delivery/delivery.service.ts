@@ -5,6 +5,7 @@ import { AttemptResult, ExecutableWebhook, WebhookExecutor, retryDelay } from '@
 import { DeliveryQueue } from '@hookline/queue';
 import { AttemptRecorder } from './attempt-recorder';
 import { Claim, ClaimBatcher } from './claim.batcher';
+import { LeaseKeeper } from './lease-keeper';
 import { Semaphore } from './semaphore';
 import { WebhookDefinitions } from './webhook-definitions';
 
@@ -42,11 +43,10 @@ export class DeliveryService {
    */
   private readonly slots: Semaphore;
   private readonly concurrency: number;
-  /** The longest a request may take (token fetch, 401 refresh and resend): a lease must still cover it when sending starts. */
-  private readonly sendBudgetMs: number;
 
   constructor(
     private readonly claims: ClaimBatcher,
+    private readonly leases: LeaseKeeper,
     private readonly definitions: WebhookDefinitions,
     private readonly executor: WebhookExecutor,
     private readonly recorder: AttemptRecorder,
@@ -58,7 +58,6 @@ export class DeliveryService {
     this.concurrency = config.get('workerConcurrency');
     this.requests = new Semaphore(this.concurrency);
     this.slots = new Semaphore(2 * this.concurrency);
-    this.sendBudgetMs = 3 * config.get('requestTimeoutMs');
   }
 
   private stopping = false;
@@ -89,11 +88,16 @@ export class DeliveryService {
     return settled;
   }
 
-  /** One attempt, its slot already taken. The slot covers claim and request; the record comes after, so the next request need not wait for this one's commit. */
+  /**
+   * One attempt, its slot already taken. The slot covers claim and request; the
+   * record comes after, so the next request need not wait for this one's
+   * commit. The lease is kept alive until the record takes its final value.
+   */
   private async run(deliveryId: bigint, attempt: number): Promise<RunResult> {
     let claimed: Extract<Claim, { kind: 'claimed' }>;
     let webhook: ExecutableWebhook;
-    let result: AttemptResult | null;
+    let result: AttemptResult;
+    let lease: Date;
     try {
       // Not claimed, so nothing to undo: the job fails and is retried by another worker.
       if (this.stopping) throw new ShuttingDownError();
@@ -101,15 +105,18 @@ export class DeliveryService {
       if (claim.kind === 'skipped') return 'skipped';
       if (claim.kind === 'cancelled') return 'cancelled';
       claimed = claim;
-      webhook = this.definitions.get(claim.webhookId);
-      result = await this.send(claim, webhook, deliveryId, attempt);
-      if (!result) return 'skipped';
+      try {
+        webhook = this.definitions.get(claim.webhookId);
+        result = await this.send(claim, webhook, deliveryId);
+      } finally {
+        lease = await this.leases.release(claim.lease);
+      }
     } finally {
       this.slots.release();
     }
     const claim = claimed;
     const delay = result.outcome.ok || !result.outcome.retryable ? null : retryDelay(this.schedule, attempt, result.retryAfterMs);
-    const outcome = await this.recorder.record({ deliveryId, webhookId: webhook.id, attempt, result, retryDelayMs: delay });
+    const outcome = await this.recorder.record({ deliveryId, webhookId: webhook.id, attempt, lease, result, retryDelayMs: delay });
     this.metrics.attemptDuration.observe({ result: result.outcome.ok ? 'success' : 'failure' }, result.durationMs / 1000);
     if (!outcome.recorded) return 'duplicate';
 
@@ -126,12 +133,10 @@ export class DeliveryService {
     return outcome.status === 'SUCCEEDED' ? 'succeeded' : outcome.status === 'PENDING' ? 'retrying' : 'failed';
   }
 
-  /** Sends a claimed attempt under a request permit; null when its lease ran out while waiting and was taken. */
-  private async send(claim: Extract<Claim, { kind: 'claimed' }>, webhook: ExecutableWebhook, deliveryId: bigint, attempt: number): Promise<AttemptResult | null> {
+  /** Sends a claimed attempt under a request permit. */
+  private async send(claim: Extract<Claim, { kind: 'claimed' }>, webhook: ExecutableWebhook, deliveryId: bigint): Promise<AttemptResult> {
     await this.requests.acquire();
     try {
-      const leaseLeft = this.claims.leaseMs - (Date.now() - claim.claimedAt);
-      if (leaseLeft < this.sendBudgetMs && !(await this.claims.renew({ deliveryId, attempt }, claim.leaseExpiresAt))) return null;
       return await this.executor.execute(webhook, claim.payload, messageId(deliveryId));
     } finally {
       this.requests.release();

@@ -1,10 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { JobPayloads, QUEUES } from '@hookline/queue';
+import { JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
 import { EmailService } from './email.service';
 
-@Processor(QUEUES.email)
+@Processor(QUEUES.email, WORKER_OPTIONS)
 export class EmailProcessor extends WorkerHost {
   private readonly logger = new Logger(EmailProcessor.name);
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { JOB_BACKOFF_CAP_MS, QUEUES, QUEUE_PREFIX } from '@hookline/queue';
 import { counters, receivedById } from './support/outcomes';
 import { Receiver, eventually } from './support/receiver';
-import { LocalRedis, Stack } from './support/stack';
+import { LocalPostgres, LocalRedis, Stack } from './support/stack';
 
 /**
  * Recovering by itself (SPEC §1, §7): a Redis that comes back without its data
@@ -87,6 +90,45 @@ describe('Recovery (SPEC §7)', () => {
       await eventually(() => receivedById(rx).has(after), 30_000, 'an event published after the recovery');
     } finally {
       await stack.stop();
+      redis.stop();
+    }
+  });
+
+  it('PostgreSQL down long enough for many backoffs: the jobs wait at most 30 s between tries, and deliveries resume within a minute of its return', async () => {
+    const redis = await LocalRedis.start();
+    const pgc = await LocalPostgres.start();
+    const stack = new Stack(pgc.url, redis.url);
+    const queue = new Queue(QUEUES.delivery, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: QUEUE_PREFIX });
+    try {
+      await stack.startApi();
+      await stack.login('recovery-pg-outage');
+      await stack.call('POST', '/api/v1/organization/webhooks', { name: 'pg-outage', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/pg-outage') });
+      // One request at a time, each slow: most of the batch is still unclaimed when PostgreSQL stops.
+      rx.respond(() => ({ status: 200, delayMs: 300 }));
+      await stack.startWorker({ HOOKLINE_WORKER_CONCURRENCY: '1' });
+      const ids = Array.from({ length: 20 }, () => randomUUID());
+      expect((await stack.call('POST', '/api/v1/organization/events', { events: ids.map(lowBattery) })).status).toBe(202);
+      await eventually(() => receivedById(rx).size >= 1, 20_000, 'the first delivery');
+      pgc.stop();
+
+      // The job fails on PostgreSQL and backs off: 1, 2, 4, 8, 16 s, then the cap (uncapped: 32, 64 s …).
+      const job = await eventually(async () => (await queue.getJobs(['delayed', 'active', 'waiting', 'failed']))[0] as Job | undefined, 20_000, 'the batch job');
+      const tried = await eventually(async () => {
+        const j = await queue.getJob(job.id!);
+        return j && j.attemptsMade >= 7 && (await j.isDelayed()) ? j : null;
+      }, 120_000, 'seven tries of the job while PostgreSQL is down');
+      const score = await (await queue.client).zscore(`${QUEUE_PREFIX}:${QUEUES.delivery}:delayed`, tried.id!);
+      const dueAt = Math.floor(Number(score) / 0x1000);
+      expect(dueAt - Date.now()).toBeLessThanOrEqual(JOB_BACKOFF_CAP_MS);
+
+      pgc.start();
+      const returned = Date.now();
+      await eventually(() => ids.every((id) => receivedById(rx).has(id)), 60_000 - (Date.now() - returned), 'every event delivered within a minute of PostgreSQL returning');
+      expect(stack.workers[0].child.exitCode).toBeNull();
+    } finally {
+      await queue.close();
+      await stack.stop();
+      pgc.destroy();
       redis.stop();
     }
   });

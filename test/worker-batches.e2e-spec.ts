@@ -143,6 +143,23 @@ describe('Worker claims and records (SPEC §7)', () => {
     expect(await api.prisma.attempt.count({ where: { deliveryId: ids[0] } })).toBe(1);
   });
 
+  it('a webhook disabled for its failures keeps the count that disabled it when attempts in flight end late', async () => {
+    const recorder = worker.get(AttemptRecorder);
+    const [late, lateFailure] = await newDeliveries(2);
+    const leases = await claimed([late, lateFailure]);
+    // Disabled while these two were on the wire.
+    await api.prisma.webhook.update({ where: { id: webhookId }, data: { status: 'DISABLED_DUE_TO_ERRORS', consecutiveFailures: 10, disabledAt: new Date() } });
+    try {
+      const before = await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } });
+      expect(await recorder.record({ deliveryId: late, webhookId, attempt: 1, lease: leases[0], result: success(), retryDelayMs: null })).toMatchObject({ recorded: true, status: 'SUCCEEDED' });
+      expect(await recorder.record({ deliveryId: lateFailure, webhookId, attempt: 1, lease: leases[1], result: failure(), retryDelayMs: 1000 })).toMatchObject({ recorded: true, disabledWebhook: false });
+      const after = await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } });
+      expect(after).toMatchObject({ status: 'DISABLED_DUE_TO_ERRORS', consecutiveFailures: 10, totalAttempts: before.totalAttempts + 2 });
+    } finally {
+      await api.prisma.webhook.update({ where: { id: webhookId }, data: { status: 'ENABLED', consecutiveFailures: 0, disabledAt: null } });
+    }
+  });
+
   it('keeps nothing of a batch in which a delivery did not move on with its attempt (hookline_assert)', async () => {
     const recorder = worker.get(AttemptRecorder);
     const [ok, moved] = await newDeliveries(2);

@@ -79,7 +79,8 @@ function newlyRecorded(items: RecordInput[], inserted: InsertedAttempt[]): boole
  *    attempt rows are inserted for those only, unique per delivery and number:
  *    a duplicate job or a lost lease records nothing;
  * 3. each webhook's counters move in one UPDATE relative to their current values
- *    (total + n; consecutive failures reset by a success or + failures);
+ *    (total + n; consecutive failures reset by a success or + failures, except
+ *    on a webhook already disabled for its failures, which keeps its count);
  * 4. a conditional UPDATE flips ENABLED → DISABLED_DUE_TO_ERRORS where the limit
  *    is reached or a 410 came back; the row lock makes it happen exactly once;
  * 5. the deliveries move on (retry, done or failed), and for each flipped
@@ -138,7 +139,10 @@ export class AttemptRecorder {
           `UPDATE webhook w
            SET total_attempts = w.total_attempts + a.total,
                last_triggered_at = GREATEST(COALESCE(w.last_triggered_at, a.last_at), a.last_at),
-               consecutive_failures = CASE WHEN a.had_success THEN a.tail_fails ELSE w.consecutive_failures + a.fails END
+               -- A webhook disabled for its failures keeps the count that disabled it: attempts that were
+               -- in flight at the time, succeeding or failing late, do not move it.
+               consecutive_failures = CASE WHEN w.status = 'DISABLED_DUE_TO_ERRORS' THEN w.consecutive_failures
+                                           WHEN a.had_success THEN a.tail_fails ELSE w.consecutive_failures + a.fails END
            FROM unnest($1::int[], $2::int[], $3::int[], $4::boolean[], $5::int[], $6::timestamptz[]) AS a(id, total, fails, had_success, tail_fails, last_at)
            WHERE w.id = a.id`,
           [totals.map((t) => t.id), totals.map((t) => t.total), totals.map((t) => t.fails), totals.map((t) => t.hadSuccess), totals.map((t) => t.tailFails), totals.map((t) => t.lastAt)],
@@ -207,7 +211,8 @@ export class AttemptRecorder {
    * six, and the same effects as the transaction below: webhooks locked in id
    * order before anything else (the attempt insert waits for the lock), attempt
    * rows unique per delivery and number, counters moved relative to their
-   * values (total + n; a success resets consecutive failures), deliveries
+   * values (total + n; a success resets consecutive failures, unless the
+   * webhook was disabled for them), deliveries
    * SUCCEEDED. If a delivery did not move on with its attempt, hookline_assert
    * fails the statement and nothing of the batch is kept.
    */
@@ -238,7 +243,7 @@ export class AttemptRecorder {
          UPDATE webhook w
          SET total_attempts = w.total_attempts + a.n,
              last_triggered_at = GREATEST(COALESCE(w.last_triggered_at, a.last_at), a.last_at),
-             consecutive_failures = 0
+             consecutive_failures = CASE WHEN w.status = 'DISABLED_DUE_TO_ERRORS' THEN w.consecutive_failures ELSE 0 END
          FROM (SELECT webhook_id, count(*)::int AS n, max(started_at) AS last_at FROM fresh GROUP BY webhook_id) a
          WHERE w.id = a.webhook_id
          RETURNING w.id

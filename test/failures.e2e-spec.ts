@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import Redis from 'ioredis';
+import { SecretCipher } from '@hookline/common';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { ApiHarness, OrgAdmin, unique } from './support/api-harness';
 import { OAuthServer } from './support/oauth-server';
@@ -63,7 +66,8 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
     it('counts every attempt, resets on success, and disables exactly at the limit, telling each receiver once', async () => {
       const org = await api.newOrg(unique('count'));
       const u = (await as(org).post('/api/v1/organization/users', { email: 'ops@example.com', name: 'Ops' })).body.id;
-      const h = await createHook({ url: rx.url('/count'), failureLimit: 3, failureNotifyUserIds: [u] }, org);
+      // A credential in the query string, as some receivers want it: never in the email.
+      const h = await createHook({ url: `${rx.url('/count')}?token=s3cret-in-query`, failureLimit: 3, failureNotifyUserIds: [u] }, org);
       rx.respond(() => ({ status: 500, body: 'boom' }));
       await publish(1, org);
       await settled(h.id, 1, org);
@@ -98,6 +102,8 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       expect(notes[0].message).toMatch(/3 consecutive failed attempts reached its failure limit of 3/);
       const mail = await eventually(() => smtp.mails.find((m) => m.to.includes('ops@example.com')));
       expect(mail.text).toContain('was disabled');
+      expect(mail.text).toContain('/count?[redacted]');
+      expect(mail.text + notes[0].message).not.toContain('s3cret-in-query');
       expect(mail.text).toMatch(/3 consecutive failed attempts reached its failure limit of 3/);
 
       // Re-enabling resets the count.
@@ -216,6 +222,18 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       await settled(h.id, 12, org);
       expect(oauth.tokenRequests - before).toBe(1);
       oauth.tokenDelayMs = 0;
+
+      // The shared cache's key is a keyed digest of the credentials, not a plain hash of the secret.
+      const redis = new Redis(process.env.REDIS_URL!);
+      try {
+        const keys = (await redis.keys(`hookline:oauth2:${h.id}:*`)).filter((k) => !k.endsWith(':lock'));
+        const parts = [oauth.tokenUrl, oauth.clientId, oauth.clientSecret, 'hooks.write', 'https://api.example.com'].join('\u0000');
+        const keyed = new SecretCipher(Buffer.from(process.env.HOOKLINE_ENCRYPTION_KEY!, 'base64')).fingerprint(parts).slice(0, 32);
+        expect(keys).toEqual([`hookline:oauth2:${h.id}:${keyed}`]);
+        expect(keys[0]).not.toContain(createHash('sha256').update(parts).digest('hex').slice(0, 16));
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('on 401 drops the token, fetches a new one and retries once within the same attempt', async () => {

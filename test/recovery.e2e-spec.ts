@@ -98,7 +98,8 @@ describe('Recovery (SPEC §7)', () => {
     const redis = await LocalRedis.start();
     const pgc = await LocalPostgres.start();
     const stack = new Stack(pgc.url, redis.url);
-    const queue = new Queue(QUEUES.delivery, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }), prefix: QUEUE_PREFIX });
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUES.delivery, { connection, prefix: QUEUE_PREFIX });
     try {
       await stack.startApi();
       await stack.login('recovery-pg-outage');
@@ -127,6 +128,7 @@ describe('Recovery (SPEC §7)', () => {
       expect(stack.workers[0].child.exitCode).toBeNull();
     } finally {
       await queue.close();
+      connection.disconnect();
       await stack.stop();
       pgc.destroy();
       redis.stop();

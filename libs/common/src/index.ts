@@ -9,3 +9,4 @@ export * from './metrics/metrics.service';
 export * from './batching/micro-batcher';
 export * from './crypto/credentials';
 export * from './net/free-port';
+export * from './net/redact-url';

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { ClientCredentials } from 'simple-oauth2';
 import { SecretCipher } from '@hookline/common';
@@ -150,9 +150,13 @@ export class OAuth2TokenProvider {
     return token.token;
   }
 
-  /** Per webhook and credentials: a changed secret or scope never reuses an old token. */
+  /**
+   * Per webhook and credentials: a changed secret or scope never reuses an old
+   * token. Keyed (HMAC under the at-rest key): Redis never holds a plain hash
+   * of a client secret, which could be checked against guesses.
+   */
   private cacheKey(c: OAuth2Credentials): string {
-    const digest = createHash('sha256').update([c.tokenUrl, c.clientId, c.clientSecret, c.scope ?? '', c.audience ?? ''].join('\u0000')).digest('hex').slice(0, 24);
+    const digest = this.cipher.fingerprint([c.tokenUrl, c.clientId, c.clientSecret, c.scope ?? '', c.audience ?? ''].join('\u0000')).slice(0, 32);
     return `hookline:oauth2:${c.webhookId}:${digest}`;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MetricsService, MicroBatcher } from '@hookline/common';
+import { MetricsService, MicroBatcher, redactUrl } from '@hookline/common';
 import type { PoolClient } from 'pg';
 import { SqlPool } from '@hookline/db';
 import { AttemptResult } from '@hookline/delivery';
@@ -307,7 +307,8 @@ export class AttemptRecorder {
     const subject = `Hookline: webhook "${w.name}" was disabled`;
     const message =
       `Webhook ${w.id} "${w.name}" of organization "${w.org_name}" was disabled (DISABLED_DUE_TO_ERRORS): ${reason}.\n` +
-      `Last attempt: ${result.requestMethod} ${result.requestUrl} → ${last}.\n` +
+      // The rendered URL's query string may carry a credential: never in an email.
+      `Last attempt: ${result.requestMethod} ${redactUrl(result.requestUrl)} → ${last}.\n` +
       `Fix the endpoint, then re-enable it with PUT /api/v1/organization/webhooks/${w.id} {"status":"ENABLED"}; cancelled deliveries can be redelivered.`;
     const inserted = await tx.query<{ id: string }>(
       `INSERT INTO notification (organization_id, user_id, webhook_id, email, subject, message, disabled_at)

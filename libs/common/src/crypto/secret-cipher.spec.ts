@@ -12,6 +12,14 @@ describe(SecretCipher.name, () => {
     expect(sut.decrypt(a)).toBe('s3cret');
   });
 
+  it('fingerprints are stable under one key, differ under another, and are no plain hash of the value', () => {
+    const { createHash } = require('node:crypto');
+    expect(sut.fingerprint('s3cret')).toBe(sut.fingerprint('s3cret'));
+    expect(sut.fingerprint('s3cret')).not.toBe(sut.fingerprint('s3cres'));
+    expect(new SecretCipher(randomBytes(32)).fingerprint('s3cret')).not.toBe(sut.fingerprint('s3cret'));
+    expect(sut.fingerprint('s3cret')).not.toBe(createHash('sha256').update('s3cret').digest('hex'));
+  });
+
   it('detects tampering and a wrong key', () => {
     const c = sut.encrypt('value');
     const parts = c.split('.');

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -8,8 +8,21 @@ const VERSION = 'v1';
  * The version prefix leaves room for key rotation.
  */
 export class SecretCipher {
+  /** For fingerprints only, derived so the encryption key itself is never used as a MAC key. */
+  private readonly macKey: Buffer;
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('SecretCipher needs a 32-byte key');
+    this.macKey = createHmac('sha256', key).update('hookline fingerprint key v1').digest();
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA256, hex) of a value that may hold a secret, for
+   * names such as cache keys: without the key, a name tells nothing of the
+   * value, and a guessed secret cannot be checked against it.
+   */
+  fingerprint(value: string): string {
+    return createHmac('sha256', this.macKey).update(value).digest('hex');
   }
 
   encrypt(plaintext: string): string {

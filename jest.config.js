@@ -9,6 +9,7 @@ module.exports = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: '(apps|libs|test|prisma)/.*\\.(spec|e2e-spec)\\.ts$',
   transform: {
+    // Type errors fail the run in scripts/test.sh (tsc --noEmit over apps, libs and specs), once, not per file.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: paths,

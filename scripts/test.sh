@@ -21,5 +21,8 @@ export HOOKLINE_TOKEN_SECRET="${HOOKLINE_TOKEN_SECRET:-$(hl_random_key)}"
 # Tests deliver to receivers on loopback.
 export HOOKLINE_ALLOWED_TARGET_CIDRS="127.0.0.0/8,::1/128"
 
+# jest transpiles without type checks (fast); the whole project, specs included, is checked here.
+hl_log "type-checking (tsc --noEmit)"
+npm run -s typecheck
 hl_log "running jest"
 npx --no-install jest --ci "$@"

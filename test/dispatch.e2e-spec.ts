@@ -36,10 +36,19 @@ describe('Dispatch pipeline (SPEC §4, §5)', () => {
     await api.close();
     await rx.close();
   });
+  let testStart = new Date();
   beforeEach(() => {
     rx.requests.length = 0;
     rx.respond(() => ({ status: 200, body: 'ok' }));
+    testStart = new Date(Date.now() - 1000);
   });
+  /**
+   * Every delivery this test created has ended: no request for it can still
+   * come (a request is recorded after it is sent), so what the receiver has is
+   * all it will ever get. Waits on the rows, not on a clock.
+   */
+  const allSettled = () =>
+    eventually(async () => (await api.prisma.delivery.count({ where: { status: 'PENDING', createdAt: { gte: testStart } } })) === 0, 15_000, 'every delivery of this test settled');
 
   const createHook = async (body: Record<string, unknown>, who = admin) => {
     const res = await api.http().post('/api/v1/organization/webhooks').auth(who.token, { type: 'bearer' }).send({ name: unique('hook'), ...body });
@@ -102,7 +111,7 @@ describe('Dispatch pipeline (SPEC §4, §5)', () => {
     });
     expect(res.body.events.map((e: { matchedWebhooks: number }) => e.matchedWebhooks)).toEqual([1, 2, 1, 0]);
     await rx.waitFor(4);
-    await new Promise((r) => setTimeout(r, 300));
+    await allSettled();
     expect(rx.requests.map((r) => r.url).sort()).toEqual(['/ds7', '/ds7', '/ds7dev', '/log']);
     expect(rx.requests.filter((r) => r.url === '/ds7').map((r) => JSON.parse(r.body).v).sort()).toEqual([21.5, true]);
     expect((await deliveriesOf(ds7.id)).length).toBe(2);
@@ -174,7 +183,7 @@ describe('Dispatch pipeline (SPEC §4, §5)', () => {
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([202]));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     await rx.waitFor(2);
-    await new Promise((r) => setTimeout(r, 500));
+    await allSettled();
     expect(rx.requests).toHaveLength(2);
     const rows = await api.prisma.event.count({ where: { organizationId: admin.organizationId, eventId: { in: [event.event_id, racing.event_id] } } });
     expect(rows).toBe(2);
@@ -199,7 +208,7 @@ describe('Dispatch pipeline (SPEC §4, §5)', () => {
     const res = await publish({ event_type: 'device.connected', device_id: DEVICE });
     expect(res.body.matchedWebhooks).toBe(1);
     await rx.waitFor(1);
-    await new Promise((r) => setTimeout(r, 300));
+    await allSettled();
     expect(rx.requests.map((r) => r.url)).toEqual(['/mine']);
   });
 
@@ -227,7 +236,7 @@ describe('Dispatch pipeline (SPEC §4, §5)', () => {
       [2, 500],
       [3, 500],
     ]);
-    await new Promise((r) => setTimeout(r, 800));
+    await allSettled();
     expect(rx.requests).toHaveLength(3);
   });
 

@@ -26,8 +26,10 @@ describe(guardedLookup.name, () => {
 describe(HttpClient.name, () => {
   let server: http.Server;
   let port: number;
+  let hits = 0;
   beforeAll(async () => {
     server = http.createServer((req, res) => {
+      hits++;
       if (req.url === '/redirect') res.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data' }).end();
       else if (req.url === '/big') res.end(Buffer.alloc(10 * 1024 * 1024, 'a'));
       else res.end('ok');
@@ -55,9 +57,34 @@ describe(HttpClient.name, () => {
     expect(res.bodyExcerpt).toHaveLength(16 * 1024);
   });
 
-  it('refuses literal and named local targets unless allow-listed', async () => {
-    await expect(client([]).send({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} })).rejects.toMatchObject({ kind: 'refused' });
-    await expect(client([]).send({ method: 'GET', url: `http://[::ffff:127.0.0.1]:${port}/`, headers: {} })).rejects.toBeInstanceOf(RequestFailedError);
-    await expect(client([]).send({ method: 'GET', url: `http://localhost:${port}/`, headers: {} })).rejects.toMatchObject({ kind: 'refused' });
+  it('refuses literal and named local targets unless allow-listed, before any byte is sent', async () => {
+    hits = 0;
+    const strict = client([]);
+    const refused = (url: string) => strict.send({ method: 'GET', url, headers: {} });
+    await expect(refused(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ kind: 'refused', message: 'address 127.0.0.1 (loopback) is not allowed' });
+    await expect(refused(`http://[::ffff:127.0.0.1]:${port}/`)).rejects.toMatchObject({ kind: 'refused', message: expect.stringMatching(/\(loopback\) is not allowed/) });
+    await expect(refused(`http://localhost:${port}/`)).rejects.toMatchObject({ kind: 'refused', message: expect.stringMatching(/local or metadata name/) });
+    expect(hits).toBe(0);
+    // The same server, allow-listed, is reached: the refusals above were the policy's.
+    expect((await client(['127.0.0.0/8']).send({ method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} })).status).toBe(200);
+    expect(hits).toBe(1);
+  });
+
+  it('refuses at connect time a name that resolves to a refused address', async () => {
+    hits = 0;
+    const agents = createGuardedAgents(new TargetPolicy(), 1);
+    const err = await new Promise<Error>((resolve) => http.get({ host: 'localhost', port, agent: agents.http }, () => resolve(new Error('answered'))).on('error', resolve));
+    expect(err).toBeInstanceOf(TargetRefusedError);
+    expect(hits).toBe(0);
+  });
+
+  it('tells a connection refused by the receiver from a target refused by the policy', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = http.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await expect(client(['127.0.0.0/8']).send({ method: 'GET', url: `http://127.0.0.1:${closed}/`, headers: {} })).rejects.toMatchObject({ kind: 'network', message: expect.stringMatching(/ECONNREFUSED/) });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { freePort } from './support/processes';
-import { counters, receivedById } from './support/outcomes';
+import { counters, publisher, receivedById } from './support/outcomes';
 import { Receiver, eventually } from './support/receiver';
 import { LocalPostgres, LocalRedis, Stack } from './support/stack';
 
@@ -14,7 +14,7 @@ import { LocalPostgres, LocalRedis, Stack } from './support/stack';
 const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
 jest.setTimeout(120_000);
 
-const lowBattery = (id = randomUUID()) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.5 });
+const lowBattery = (id: string = randomUUID()) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.5 });
 
 describe('Chaos (SPEC §7)', () => {
   let rx: Receiver;
@@ -74,32 +74,20 @@ describe('Chaos (SPEC §7)', () => {
       await stack.login('chaos-redis');
       const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'redis', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/redis') })).body;
       await stack.startWorker();
-      const accepted: string[] = [];
-      const statuses = new Map<number | string, number>();
-      let stop = false;
-      const publisher = (async () => {
-        while (!stop) {
-          const id = randomUUID();
-          const res = await stack.call('POST', '/api/v1/organization/events', lowBattery(id)).catch((err) => ({ status: `error ${err.name}`, body: null }));
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          if (res.status === 202) accepted.push(id);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
-      await eventually(() => accepted.length >= 20, 10_000);
+      const pub = publisher(stack, lowBattery);
+      await eventually(() => pub.accepted.length >= 20, 10_000);
       redis.kill9();
       const health = await stack.call('GET', '/health/ready');
       expect(health.status).toBe(503);
       expect(health.body.checks.redis).toMatch(/^down/);
       // The outage lasts while 20 more events are published, and so does the time after it.
-      const answered = () => [...statuses.values()].reduce((a, b) => a + b, 0);
-      const atKill = answered();
-      await eventually(() => answered() >= atKill + 20, 30_000, '20 answers while Redis is down');
+      const atKill = pub.answered();
+      await eventually(() => pub.answered() >= atKill + 20, 30_000, '20 answers while Redis is down');
       redis.up();
-      const atRestart = answered();
-      await eventually(() => answered() >= atRestart + 20, 30_000, '20 answers after Redis is back');
-      stop = true;
-      await publisher;
+      const atRestart = pub.answered();
+      await eventually(() => pub.answered() >= atRestart + 20, 30_000, '20 answers after Redis is back');
+      await pub.stop();
+      const { accepted, statuses } = pub;
 
       // Answers were 202 (committed) or 503; never a 500 or a lost connection.
       for (const status of statuses.keys()) expect([202, 503]).toContain(status);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { JOB_BACKOFF_CAP_MS, QUEUES, QUEUE_PREFIX } from '@hookline/queue';
-import { counters, receivedById } from './support/outcomes';
+import { counters, publisher, receivedById } from './support/outcomes';
 import { Receiver, eventually } from './support/receiver';
 import { LocalPostgres, LocalRedis, Stack } from './support/stack';
 
@@ -13,31 +13,7 @@ import { LocalPostgres, LocalRedis, Stack } from './support/stack';
 const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
 jest.setTimeout(180_000);
 
-const lowBattery = (id = randomUUID()) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.5 });
-
-/** Publishes one event after another until stopped, keeping what was answered 202. */
-function publisher(stack: Stack) {
-  const accepted: string[] = [];
-  const statuses = new Map<number | string, number>();
-  let answered = 0;
-  let stop = false;
-  const done = (async () => {
-    while (!stop) {
-      const id = randomUUID();
-      const res = await stack.call('POST', '/api/v1/organization/events', lowBattery(id)).catch((err) => ({ status: `error ${err.name}`, body: null }));
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      answered++;
-      if (res.status === 202) accepted.push(id);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return {
-    accepted,
-    statuses,
-    answered: () => answered,
-    stop: () => ((stop = true), done),
-  };
-}
+const lowBattery = (id: string = randomUUID()) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.5 });
 
 describe('Recovery (SPEC §7)', () => {
   let rx: Receiver;
@@ -56,7 +32,7 @@ describe('Recovery (SPEC §7)', () => {
       await stack.login('recovery-empty-redis');
       const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'empty-redis', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/empty-redis') })).body;
       const worker = await stack.startWorker();
-      const pub = publisher(stack);
+      const pub = publisher(stack, lowBattery);
       await eventually(() => receivedById(rx).size >= 10, 20_000, 'deliveries before the outage');
 
       redis.kill9();

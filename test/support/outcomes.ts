@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Receiver } from './receiver';
+import { Stack } from './stack';
 
 /** Event ids the receiver saw (body event_id), each with the webhook-ids that carried it. */
 export function receivedById(rx: Receiver): Map<string, Set<string>> {
@@ -32,4 +34,28 @@ export async function counters(databaseUrl: string, webhookId: number) {
   } finally {
     await c.end();
   }
+}
+
+/** Publishes one event after another (each with a fresh event_id) until stopped, keeping what was answered 202. */
+export function publisher(stack: Stack, event: (id: string) => Record<string, unknown>) {
+  const accepted: string[] = [];
+  const statuses = new Map<number | string, number>();
+  let answered = 0;
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const id = randomUUID();
+      const res = await stack.call('POST', '/api/v1/organization/events', event(id)).catch((err) => ({ status: `error ${err.name}`, body: null }));
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      answered++;
+      if (res.status === 202) accepted.push(id);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    accepted,
+    statuses,
+    answered: () => answered,
+    stop: () => ((stop = true), done),
+  };
 }

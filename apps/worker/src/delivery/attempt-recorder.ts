@@ -59,7 +59,7 @@ function attemptColumns(items: RecordInput[]): unknown[][] {
 /** The webhooks of a batch in id order, the order both record paths lock them in (no deadlock between workers). */
 const lockOrder = (items: RecordInput[]) => [...new Set(items.map((i) => i.webhookId))].sort((a, b) => a - b);
 
-/** The deliveries, attempts and leases of a batch as arrays, for the held-lease check. */
+/** The deliveries, attempts and leases of a batch as arrays, for the held-lease check of the transaction path. */
 const leaseColumns = (items: RecordInput[]) => [items.map((i) => String(i.deliveryId)), items.map((i) => i.attempt), items.map((i) => i.lease.toISOString())];
 
 /** Per item, whether its attempt row was inserted now (false: a duplicate, already recorded). */
@@ -209,55 +209,49 @@ export class AttemptRecorder {
   /**
    * A batch of successful attempts in one statement, one round trip instead of
    * six, and the same effects as the transaction below: webhooks locked in id
-   * order before anything else (the attempt insert waits for the lock), attempt
-   * rows unique per delivery and number, counters moved relative to their
-   * values (total + n; a success resets consecutive failures, unless the
-   * webhook was disabled for them), deliveries
-   * SUCCEEDED. If a delivery did not move on with its attempt, hookline_assert
-   * fails the statement and nothing of the batch is kept.
+   * order before anything else; the deliveries whose attempt is still this
+   * worker's (not recorded, lease unchanged) move to SUCCEEDED, and only those
+   * get their attempt row (unique per delivery and number); counters move
+   * relative to their values (total + n; a success resets consecutive
+   * failures, unless the webhook was disabled for them). If a delivery moved
+   * on without its attempt row being new, hookline_assert fails the statement
+   * and nothing of the batch is kept.
    */
   private async recordSuccesses(items: RecordInput[]): Promise<RecordOutcome[]> {
     const { rows } = await this.sql.query<InsertedAttempt>(
       `WITH v AS (
-         SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[])
-           AS t(delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, webhook_id)
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[], $11::timestamptz[])
+           AS t(delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, webhook_id, lease)
        ),
        locked AS (SELECT id FROM webhook WHERE id = ANY($10::int[]) ORDER BY id FOR NO KEY UPDATE),
-       -- The deliveries whose attempt is still this worker's (not recorded, lease not taken over), locked.
-       held AS (
-         SELECT d.id FROM delivery d JOIN unnest($1::bigint[], $2::int[], $11::timestamptz[]) AS l(id, att, lease) ON l.id = d.id
+       moved AS (
+         UPDATE delivery d
+         SET attempt_count = v.number, status = 'SUCCEEDED', claim_expires_at = NULL, completed_at = now()
+         FROM v
          -- Evaluated once, before the first row: every webhook lock, in order, before any delivery's.
          WHERE (SELECT count(*) FROM locked) >= 0
-           AND d.id = ANY($1::bigint[]) AND d.attempt_count = l.att - 1 AND d.claim_expires_at = l.lease
-         FOR NO KEY UPDATE OF d
+           AND d.id = ANY($1::bigint[]) AND d.id = v.delivery_id AND d.attempt_count = v.number - 1 AND d.claim_expires_at = v.lease
+         RETURNING d.id
        ),
        ins AS (
          INSERT INTO attempt (delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, error)
          SELECT delivery_id, number, started_at, request_method, request_url, response_status, duration_ms, response_body, NULL FROM v
-         WHERE delivery_id IN (SELECT id FROM held)
+         WHERE delivery_id IN (SELECT id FROM moved)
          ON CONFLICT (delivery_id, number) DO NOTHING
          RETURNING delivery_id, number
        ),
-       fresh AS (SELECT v.delivery_id, v.webhook_id, v.number, v.started_at FROM v JOIN ins USING (delivery_id, number)),
        counters AS (
          UPDATE webhook w
          SET total_attempts = w.total_attempts + a.n,
              last_triggered_at = GREATEST(COALESCE(w.last_triggered_at, a.last_at), a.last_at),
              consecutive_failures = CASE WHEN w.status = 'DISABLED_DUE_TO_ERRORS' THEN w.consecutive_failures ELSE 0 END
-         FROM (SELECT webhook_id, count(*)::int AS n, max(started_at) AS last_at FROM fresh GROUP BY webhook_id) a
+         FROM (SELECT webhook_id, count(*)::int AS n, max(started_at) AS last_at FROM v JOIN ins USING (delivery_id, number) GROUP BY webhook_id) a
          WHERE w.id = a.webhook_id
          RETURNING w.id
-       ),
-       moved AS (
-         UPDATE delivery d
-         SET attempt_count = f.number, status = 'SUCCEEDED', claim_expires_at = NULL, completed_at = now()
-         FROM fresh f
-         WHERE d.id = ANY($1::bigint[]) AND d.id = f.delivery_id AND d.attempt_count = f.number - 1
-         RETURNING d.id
        )
        SELECT delivery_id, number FROM ins
-       WHERE hookline_assert((SELECT count(*) FROM moved) = (SELECT count(*) FROM fresh), 'deliveries moved on under their recorded attempt')`,
-      [...attemptColumns(items), items.map((i) => i.webhookId), lockOrder(items), leaseColumns(items)[2]],
+       WHERE hookline_assert((SELECT count(*) FROM moved) = (SELECT count(*) FROM ins), 'deliveries moved on without their attempt recorded')`,
+      [...attemptColumns(items), items.map((i) => i.webhookId), lockOrder(items), items.map((i) => i.lease.toISOString())],
     );
     return newlyRecorded(items, rows).map((recorded) => ({
       recorded,

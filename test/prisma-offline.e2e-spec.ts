@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -35,6 +35,7 @@ describe('Prisma CLI without the native engine', () => {
     );
     writeFileSync(path.join(dir, 'schema.prisma'), schema);
     const res = prisma(['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', path.join(dir, 'schema.prisma'), '--exit-code']);
+    rmSync(dir, { recursive: true, force: true });
     expect(res.status).toBe(2);
     expect(res.stdout).toMatch(/organization/i);
   });

@@ -1,7 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, logLevelFrom, parseConfig } from './config.schema';
+
+/** Folders the tests made, removed at the end. */
+const madeDirs: string[] = [];
+afterAll(() => madeDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const good = {
@@ -101,7 +105,9 @@ describe(parseConfig.name, () => {
   });
 
   it('generates development keys once and reuses them', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'hl-keys-')), 'dev-keys.json');
+    const dir = mkdtempSync(path.join(tmpdir(), 'hl-keys-'));
+    madeDirs.push(dir);
+    const file = path.join(dir, 'dev-keys.json');
     const env = { ...good, NODE_ENV: 'development', HOOKLINE_ENCRYPTION_KEY: undefined, HOOKLINE_TOKEN_SECRET: undefined };
     const first = parseConfig(env, { devKeysFile: file });
     const second = parseConfig(env, { devKeysFile: file });

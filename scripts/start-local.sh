@@ -39,6 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+hl_exit_with_parent
 
 hl_ensure_deps
 hl_ensure_build

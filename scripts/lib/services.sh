@@ -184,11 +184,24 @@ hl_stores_down() {
   return 0
 }
 
+# npm hands a SIGTERM it gets to the shell running the script, which dies
+# without passing it on: the script would run on, orphaned, with its servers.
+# hl_exit_with_parent makes the script act as on SIGTERM once its parent is gone.
+hl_exit_with_parent() {
+  local parent=$PPID me=$$
+  (
+    trap - EXIT INT TERM
+    while kill -0 "$parent" 2>/dev/null && [ "$(ps -o ppid= -p "$me" 2>/dev/null | tr -d ' ')" = "$parent" ]; do sleep 1; done
+    kill -TERM "$me" 2>/dev/null
+  ) >/dev/null 2>&1 &
+}
+
 # hl_stores_down_on_exit: stop the stores however the script ends (success,
-# failure or Ctrl-C), keeping the script's exit status.
+# failure, Ctrl-C, or a signal to npm), keeping the script's exit status.
 hl_stores_down_on_exit() {
   trap hl__exit_cleanup EXIT
   trap 'exit 130' INT TERM
+  hl_exit_with_parent
 }
 hl__exit_cleanup() {
   local code=$?

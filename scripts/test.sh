@@ -25,4 +25,6 @@ export HOOKLINE_ALLOWED_TARGET_CIDRS="127.0.0.0/8,::1/128"
 hl_log "type-checking (tsc --noEmit)"
 npm run -s typecheck
 hl_log "running jest"
-npx --no-install jest --ci "$@"
+# Servers the tests start themselves are stopped with the run's, whatever ends it.
+export HL_SERVERS_FILE="$PWD/.hookline/servers-$$"
+hl_run_group node node_modules/jest/bin/jest.js --ci "$@"

@@ -18,6 +18,25 @@ hl_port_busy() {
   node -e "const c=require('net').connect($1,'127.0.0.1');c.on('connect',()=>process.exit(0));c.on('error',()=>process.exit(1))"
 }
 
+# Servers that tests start for themselves (to kill or restart them) are listed
+# in HL_SERVERS_FILE when it is set, so the run's cleanup stops them too if the
+# run is cut short (a signal, a crash) before their own teardown.
+hl_track() {
+  [ -n "${HL_SERVERS_FILE:-}" ] && echo "$*" >>"$HL_SERVERS_FILE"
+  return 0
+}
+hl_stop_tracked() {
+  [ -n "${HL_SERVERS_FILE:-}" ] && [ -f "$HL_SERVERS_FILE" ] || return 0
+  local kind dir port
+  while read -r kind dir port; do
+    case "$kind" in
+      redis) hl_redis_stop "$dir" "$port"; rm -rf "$dir" ;;
+      pg) hl_pg_stop "$dir"; rm -rf "$dir" "$dir.initdb.log" ;;
+    esac
+  done <"$HL_SERVERS_FILE"
+  rm -f "$HL_SERVERS_FILE"
+}
+
 hl_pg_bindir() {
   if [ -n "${HOOKLINE_PG_BINDIR:-}" ]; then echo "$HOOKLINE_PG_BINDIR"; return 0; fi
   local d
@@ -60,6 +79,7 @@ hl_pg_start() {
   # Known before anything can fail, so the caller's cleanup can stop the server.
   HL_PG_DATA="$data"
   export HL_PG_DATA
+  hl_track pg "$data" 
   bindir=$(hl_pg_bindir)
   if [ ! -f "$data/PG_VERSION" ]; then
     hl_log "initialising PostgreSQL in $data"
@@ -109,6 +129,7 @@ hl_redis_start() {
   [ "${3:-}" = "ephemeral" ] && persistence="--appendonly no"
   hl_redis_ensure
   mkdir -p "$dir"
+  hl_track redis "$dir" "$port"
   hl_log "starting Redis on 127.0.0.1:$port"
   # Same settings as docker-compose: AOF persistence and noeviction, because a
   # queue that silently drops keys under memory pressure loses work.
@@ -198,6 +219,20 @@ hl_exit_with_parent() {
 
 # hl_stores_down_on_exit: stop the stores however the script ends (success,
 # failure, Ctrl-C, or a signal to npm), keeping the script's exit status.
+# hl_run_group CMD...: runs CMD in a process group of its own and waits for it,
+# so a signal can stop it and everything it started (hl__exit_cleanup); bash
+# would otherwise run its traps only once a foreground command has ended.
+hl_run_group() {
+  set -m
+  "$@" &
+  HL_CHILD_GROUP=$!
+  set +m
+  local code=0
+  wait "$HL_CHILD_GROUP" || code=$?
+  HL_CHILD_GROUP=""
+  return "$code"
+}
+
 hl_stores_down_on_exit() {
   trap hl__exit_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -210,6 +245,9 @@ hl__exit_cleanup() {
   # Best effort from here on. (In a trap, a bare `return` reports the status of
   # the interrupted command, so errexit would cut the cleanup short.)
   set +e
+  # A run cut short: its process group (jest and the apps it started) goes first.
+  [ -n "${HL_CHILD_GROUP:-}" ] && kill -TERM -- "-$HL_CHILD_GROUP" 2>/dev/null && sleep 1
+  hl_stop_tracked
   hl_stores_down
   exit "$code"
 }

@@ -233,6 +233,8 @@ describe('Webhook definitions (SPEC §3)', () => {
     ['body template that does not compile', { bodyTemplate: '{"a": "{{#if device_id}}"}' }, 'bodyTemplate'],
     ['body template with an unknown placeholder', { bodyTemplate: '{"a": "{battery_level}"}' }, 'bodyTemplate'],
     ['body template with an unknown helper', { bodyTemplate: '{"a": "{{shout device_id}}"}' }, 'bodyTemplate'],
+    ['body template with the log helper', { bodyTemplate: '{"a": "{{log device_id}}"}' }, 'bodyTemplate'],
+    ['URL with the log helper', { url: 'https://example.com/{{log device_id}}' }, 'url'],
     ['JSON body that cannot render to JSON', { bodyTemplate: '{"a": {device_id}' }, 'bodyTemplate'],
     ['JSON body with a trailing comma', { bodyTemplate: '{"a": 1,}' }, 'bodyTemplate'],
     ['body over 16 KiB', { bodyTemplate: `"${'x'.repeat(16 * 1024)}"` }, 'bodyTemplate'],

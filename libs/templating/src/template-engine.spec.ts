@@ -104,6 +104,21 @@ describe('compileTemplate / render', () => {
     expect(() => compileTemplate('{{shout a}}', 'text')).toThrow(/shout/);
   });
 
+  it('has no log helper: tenant text never reaches the logs', () => {
+    const writes: unknown[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((...a) => void writes.push(a));
+    const info = jest.spyOn(console, 'info').mockImplementation((...a) => void writes.push(a));
+    try {
+      for (const src of ['{{log event.note}}', '{{log "x" level="error"}}', '{{#if a}}{{log a}}{{/if}}']) {
+        expect(() => compileTemplate(src, 'text')).toThrow(/log/);
+      }
+      expect(writes).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      info.mockRestore();
+    }
+  });
+
   it('caches compiled templates', () => {
     expect(compileTemplate('x{a}', 'text')).toBe(compileTemplate('x{a}', 'text'));
     expect(compileTemplate('x{a}', 'url')).not.toBe(compileTemplate('x{a}', 'text'));

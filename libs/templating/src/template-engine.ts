@@ -30,10 +30,14 @@ for (const [name, fn] of Object.entries({ ...USER_HELPERS, ...INTERNAL_HELPERS }
   hb.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
 }
 
-export const BUILTIN_BLOCK_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
-const KNOWN_HELPERS: Record<string, boolean> = Object.fromEntries(
-  [...Object.keys(USER_HELPERS), ...Object.keys(INTERNAL_HELPERS), ...BUILTIN_BLOCK_HELPERS].map((h) => [h, true]),
-);
+// Not `log`: it would write tenant text into the API's and the worker's logs (forged lines, whole payloads).
+hb.unregisterHelper('log');
+export const BUILTIN_BLOCK_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
+const KNOWN_HELPERS: Record<string, boolean> = {
+  ...Object.fromEntries([...Object.keys(USER_HELPERS), ...Object.keys(INTERNAL_HELPERS), ...BUILTIN_BLOCK_HELPERS].map((h) => [h, true])),
+  // Handlebars' compiler counts `log` as known unless told otherwise.
+  log: false,
+};
 
 export type RenderContext = Record<string, unknown>;
 

@@ -162,6 +162,21 @@ describe('Organizations and tenant isolation (SPEC §2, §7)', () => {
       expect((await as(root).del('/api/v1/organization/clients/hlc_nope')).status).toBe(404);
       expect((await as(stranger).del(`/api/v1/organization/clients/${root.clientId}`)).status).toBe(404);
     });
+
+    it('revokes only clients whose permissions the caller holds, as for creation', async () => {
+      const org = await api.newOrg(unique('revoke'));
+      const adminOnly = await api.clientWith(org, ['ORG_ADMIN']);
+      const reader = await api.clientWith(org, ['ORG_ADMIN', 'WEBHOOKS_READ']);
+      const refused = await api.http().delete(`/api/v1/organization/clients/${org.clientId}`).auth(adminOnly.token, { type: 'bearer' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toMatch(/Cannot revoke a client with permissions the caller does not hold: .*WEBHOOKS_WRITE/);
+      expect((await api.prisma.apiClient.findUniqueOrThrow({ where: { id: org.clientId } })).revokedAt).toBeNull();
+      expect((await api.http().delete(`/api/v1/organization/clients/${reader.clientId}`).auth(adminOnly.token, { type: 'bearer' })).status).toBe(403);
+      // Within its own permissions it may: another ORG_ADMIN-only client, or itself.
+      const peer = await api.clientWith(org, ['ORG_ADMIN']);
+      expect((await api.http().delete(`/api/v1/organization/clients/${peer.clientId}`).auth(adminOnly.token, { type: 'bearer' })).status).toBe(204);
+      expect((await api.http().delete(`/api/v1/organization/clients/${reader.clientId}`).auth(org.token, { type: 'bearer' })).status).toBe(204);
+    });
   });
 
   it('paginates lists with page and size', async () => {

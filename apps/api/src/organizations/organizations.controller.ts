@@ -102,8 +102,8 @@ export class OrganizationsController {
   @RequirePermission('ORG_ADMIN')
   @ApiOperation({ summary: 'Revoke an API client; its tokens stop working at once' })
   @ApiNoContentResponse()
-  @ApiErrors(404)
-  async revokeClient(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('clientId') clientId: string) {
-    await this.orgs.revokeClient(orgId, clientId);
+  @ApiErrors(403, 404)
+  async revokeClient(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('clientId') clientId: string, @CurrentPrincipal() principal: Principal) {
+    await this.orgs.revokeClient(orgId, clientId, principal.permissions);
   }
 }

@@ -93,8 +93,16 @@ export class OrganizationsService {
     return { clientId: client.id, clientSecret, name: client.name, permissions: client.permissions };
   }
 
-  /** Revocation is immediate: AuthGuard checks revoked_at on every request. */
-  async revokeClient(organizationId: number, clientId: string): Promise<void> {
+  /**
+   * Revocation is immediate: AuthGuard checks revoked_at on every request. It
+   * follows the rule of creation: a caller cannot revoke a client holding
+   * permissions it does not hold itself (a client's permissions never change).
+   */
+  async revokeClient(organizationId: number, clientId: string, revoker: Permission[]): Promise<void> {
+    const target = await this.prisma.apiClient.findFirst({ where: { id: clientId, organizationId, revokedAt: null }, select: { permissions: true } });
+    if (!target) throw new NotFound('Client not found or access denied');
+    const beyond = target.permissions.filter((p) => !revoker.includes(p));
+    if (beyond.length) throw new Forbidden(`Cannot revoke a client with permissions the caller does not hold: ${beyond.join(', ')}`);
     const { count } = await this.prisma.apiClient.updateMany({ where: { id: clientId, organizationId, revokedAt: null }, data: { revokedAt: new Date() } });
     if (count === 0) throw new NotFound('Client not found or access denied');
     this.logger.log({ msg: 'api client revoked', clientId, organizationId });

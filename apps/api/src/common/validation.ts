@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailed } from '@hookline/common';
 
 /** Flattens class-validator's tree into `{field, message}` with `a.b` and `a[0].b` paths, one per field. */
@@ -20,12 +20,39 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Keys that class-transformer drops without a word; as field names they are unknown like any other. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Every own key of `value` (nested objects and arrays too) that is reserved, as unknown-field errors. */
+function reservedKeyErrors(value: unknown, path = '', depth = 0): FieldError[] {
+  if (!value || typeof value !== 'object' || depth > 32) return [];
+  const out: FieldError[] = [];
+  for (const key of Object.keys(value)) {
+    const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (!Array.isArray(value) && RESERVED_KEYS.has(key)) out.push({ field, message: `unknown field "${key}"` });
+    else out.push(...reservedKeyErrors((value as Record<string, unknown>)[key], field, depth + 1));
+  }
+  return out;
+}
+
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // DTO-shaped input only: an event (`unknown` body) keeps whatever extra fields it has.
+    if (metadata.metatype && metadata.metatype !== Object && (metadata.type === 'body' || metadata.type === 'query')) {
+      const reserved = reservedKeyErrors(value);
+      if (reserved.length) throw new ValidationFailed(reserved);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
- * Strict input (SPEC §6): unknown fields rejected, no type coercion
- * (`"failureLimit": "10"` is a 400), every bad field named.
+ * Strict input (SPEC §6): unknown fields rejected (`__proto__` and
+ * `constructor` too), no type coercion (`"failureLimit": "10"` is a 400),
+ * every bad field named.
  */
 export function strictValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

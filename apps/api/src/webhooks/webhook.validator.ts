@@ -7,6 +7,9 @@ import { EventTypeSpec, eventTypeForTrigger, sampleEvent } from '@hookline/event
 import { CONTEXT_NAMES, Destination, TemplateError, buildRenderContext, compileTemplate, referencedPaths } from '@hookline/templating';
 import { WebhookDraft } from './webhook-draft';
 
+/** `{{! … }}` and `{{!-- … --}}`: Handlebars comments, which render to nothing. */
+const HANDLEBARS_COMMENT = /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g;
+
 const MAX_BODY_TEMPLATE_BYTES = 16 * 1024;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -91,8 +94,9 @@ export class WebhookValidator {
       if (!parsed.hostname) return add('url', 'url has no host');
       if (parsed.username || parsed.password) return add('url', 'url must not carry credentials; use authType BASIC');
     }
-    // Literal hosts are checked now; a templated host is checked at connect time.
-    const authority = url.slice(scheme[0].length).split(/[/?#]/)[0];
+    // Literal hosts are checked now; a templated host is checked at connect time. Comments
+    // render to nothing, so `127.0.0.1{{!x}}` is a literal host.
+    const authority = url.replace(HANDLEBARS_COMMENT, '').slice(scheme[0].length).split(/[/?#]/)[0];
     if (/[{<]/.test(authority)) return;
     const host = new URL(`${scheme[1]}://${authority}`).hostname;
     const refused = this.policy.checkLiteralHost(host);
@@ -112,6 +116,9 @@ export class WebhookValidator {
         /* reported below */
       }
       if (!tokenUrl || !/^https?:$/.test(tokenUrl.protocol)) add('oauth2.tokenUrl', 'tokenUrl must be an absolute http:// or https:// URL');
+      // The token URL is shown on GET: credentials belong in clientId and clientSecret (write-only).
+      else if (tokenUrl.username || tokenUrl.password) add('oauth2.tokenUrl', 'tokenUrl must not carry credentials; use clientId and clientSecret');
+      else if (tokenUrl.search) add('oauth2.tokenUrl', 'tokenUrl must not carry a query string; use scope and audience');
       else {
         const refused = this.policy.checkLiteralHost(tokenUrl.hostname);
         if (refused) add('oauth2.tokenUrl', `tokenUrl target refused: ${refused}`);

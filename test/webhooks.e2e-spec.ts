@@ -93,12 +93,34 @@ describe('Webhook definitions (SPEC §3)', () => {
     expect(cipher.decrypt(bRow.basicPasswordEnc!)).toBe(password);
     expect(oRow.signingSecretEnc).toMatch(/^v1\./);
 
-    // Partial update without the secret keeps it; with a new one replaces it.
-    const kept = await put(o.body.id, { oauth2: { tokenUrl: 'https://auth.example.com/token2', clientId: 'cid2' } });
+    // Partial update without the secret keeps it while it goes where it was entered.
+    const kept = await put(o.body.id, { oauth2: { tokenUrl: 'https://auth.example.com/token', clientId: 'cid2' } });
     expect(kept.status).toBe(200);
     const keptRow = await api.prisma.webhook.findUniqueOrThrow({ where: { id: o.body.id } });
     expect(cipher.decrypt(keptRow.oauth2ClientSecretEnc!)).toBe(oauthSecret);
-    expect(keptRow.oauth2TokenUrl).toBe('https://auth.example.com/token2');
+    expect(keptRow.oauth2ClientId).toBe('cid2');
+    // Another token URL needs the secret again; with it, the new secret replaces the old.
+    const moved = await put(o.body.id, { oauth2: { tokenUrl: 'https://auth.example.com/token2', clientId: 'cid2' } });
+    expect(moved.status).toBe(400);
+    expect(moved.body.details.map((d: { field: string }) => d.field)).toEqual(['oauth2.clientSecret']);
+    expect((await api.prisma.webhook.findUniqueOrThrow({ where: { id: o.body.id } })).oauth2TokenUrl).toBe('https://auth.example.com/token');
+    secrets.push('new-oauth-secret', 'p2');
+    const reentered = await put(o.body.id, { oauth2: { tokenUrl: 'https://auth.example.com/token2', clientId: 'cid2', clientSecret: 'new-oauth-secret' } });
+    expect(reentered.status).toBe(200);
+    const movedRow = await api.prisma.webhook.findUniqueOrThrow({ where: { id: o.body.id } });
+    expect(movedRow.oauth2TokenUrl).toBe('https://auth.example.com/token2');
+    expect(cipher.decrypt(movedRow.oauth2ClientSecretEnc!)).toBe('new-oauth-secret');
+
+    // A Basic password follows the url's origin: another path keeps it, another origin needs it again.
+    expect((await put(b.body.id, { url: `${new URL(bRow.url).origin}/elsewhere/{device_id}` })).status).toBe(200);
+    for (const url of ['https://attacker.example.net/collect', 'http://example.com/webhook', 'https://example.com:8443/webhook', 'https://{device_id}.example.com/x']) {
+      const res = await put(b.body.id, { url });
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['basicAuth.password']);
+    }
+    expect(cipher.decrypt((await api.prisma.webhook.findUniqueOrThrow({ where: { id: b.body.id } })).basicPasswordEnc!)).toBe(password);
+    const withPassword = await put(b.body.id, { url: 'https://other.example.net/hook', basicAuth: { username: 'u2', password: 'p2' } });
+    expect(withPassword.status).toBe(200);
 
     const list = await api.http().get(BASE).auth(admin.token, { type: 'bearer' });
     const all = JSON.stringify([list.body, await get(o.body.id).then((r) => r.body), await get(b.body.id).then((r) => r.body)]);

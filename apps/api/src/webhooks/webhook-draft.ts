@@ -1,3 +1,4 @@
+import { FieldError } from '@hookline/common';
 import { AuthType, ContentType, HttpMethod, Webhook } from '@hookline/db';
 import type { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 
@@ -70,3 +71,35 @@ export function updatedDraft(current: Webhook, dto: UpdateWebhookDto): WebhookDr
     failureLimit: dto.failureLimit ?? current.failureLimit,
   };
 }
+
+/** A URL template's scheme and authority, lower-cased, comments left out: where its requests go. */
+function originOf(template: string): string {
+  const bare = template.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, '');
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(bare);
+  if (!m) return bare.toLowerCase();
+  try {
+    if (!/[{<]/.test(m[2])) return new URL(m[1] + m[2]).origin;
+  } catch {
+    /* compared as text below */
+  }
+  return (m[1] + m[2]).toLowerCase();
+}
+
+/**
+ * A stored secret goes only where it was entered (SPEC §3 write-only
+ * secrets): an update that sends a Basic webhook to another origin, or an
+ * OAuth2 webhook's client secret to another token URL, must send the secret
+ * again. Otherwise a client that can edit webhooks but never saw the secret
+ * could point it at a server of its own.
+ */
+export function unboundSecretErrors(current: Webhook, dto: UpdateWebhookDto, draft: WebhookDraft): FieldError[] {
+  const errors: FieldError[] = [];
+  if (draft.basicAuth && current.authType === 'BASIC' && !dto.basicAuth?.password && originOf(draft.url) !== originOf(current.url)) {
+    errors.push({ field: 'basicAuth.password', message: "basicAuth.password must be sent again when the url's origin changes: a stored password goes only where it was entered" });
+  }
+  if (draft.oauth2 && current.authType === 'OAUTH2' && !dto.oauth2?.clientSecret && draft.oauth2.tokenUrl !== current.oauth2TokenUrl) {
+    errors.push({ field: 'oauth2.clientSecret', message: 'oauth2.clientSecret must be sent again when tokenUrl changes: a stored client secret goes only where it was entered' });
+  }
+  return errors;
+}
+

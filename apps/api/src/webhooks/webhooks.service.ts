@@ -6,7 +6,7 @@ import { WebhookExecutor, toExecutableWebhook } from '@hookline/delivery';
 import { eventTypeForTrigger, sampleEvent } from '@hookline/events';
 import { CreateWebhookDto, ListWebhooksQueryDto, TestAttemptDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
 import { toWebhookDto } from './webhook.mapper';
-import { WebhookDraft, createdDraft, updatedDraft } from './webhook-draft';
+import { WebhookDraft, createdDraft, unboundSecretErrors, updatedDraft } from './webhook-draft';
 import { WebhookValidator } from './webhook.validator';
 
 /** Fields that may be sent as null to clear them; any other null is a 400. */
@@ -95,7 +95,7 @@ export class WebhooksService {
       const current = await tx.webhook.findUniqueOrThrow({ where: { id } });
       const draft = updatedDraft(current, dto);
       // Only the users the request names: a stored one deleted meanwhile is removed by its deletion.
-      const errors = await this.validator.validate(organizationId, draft, org.name, dto.failureNotifyUserIds ?? []);
+      const errors = [...unboundSecretErrors(current, dto, draft), ...(await this.validator.validate(organizationId, draft, org.name, dto.failureNotifyUserIds ?? []))];
       if (errors.length) throw new ValidationFailed(errors);
       const data = this.changes(draft, dto, current);
       if (Object.keys(data).length) await tx.webhook.update({ where: { id }, data });

@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { textProblem } from '../common/input-problems';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OAuthError } from '@hookline/common';
@@ -62,6 +63,10 @@ export class TokenController {
     const clientId = basic?.id ?? formId;
     const clientSecret = basic?.secret ?? formSecret;
     if (!clientId || !clientSecret) throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
+    for (const [name, value] of [['client_id', clientId], ['client_secret', clientSecret], ['scope', field('scope')]] as const) {
+      const problem = value === undefined ? null : textProblem(value);
+      if (problem) throw new OAuthError(400, 'invalid_request', `${name} ${problem}`);
+    }
 
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');

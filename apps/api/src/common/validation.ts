@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailed } from '@hookline/common';
+import { inputProblems } from './input-problems';
 
 /** Flattens class-validator's tree into `{field, message}` with `a.b` and `a[0].b` paths, one per field. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -39,8 +40,8 @@ class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // DTO-shaped input only: an event (`unknown` body) keeps whatever extra fields it has.
     if (metadata.metatype && metadata.metatype !== Object && (metadata.type === 'body' || metadata.type === 'query')) {
-      const reserved = reservedKeyErrors(value);
-      if (reserved.length) throw new ValidationFailed(reserved);
+      const problems = [...inputProblems(value), ...reservedKeyErrors(value)];
+      if (problems.length) throw new ValidationFailed(problems);
     }
     return super.transform(value, metadata);
   }

@@ -4,6 +4,7 @@ import { FieldError, ValidationFailed } from '@hookline/common';
 import { SqlPool } from '@hookline/db';
 import { ValidEvent, validateEvent } from '@hookline/events';
 import { DELIVERY_BATCH, DeliveryQueue } from '@hookline/queue';
+import { inputProblems } from '../common/input-problems';
 
 export const MAX_BATCH = 500;
 
@@ -53,6 +54,8 @@ export class IngestService {
 
   /** Validates a single event or `{events: [...]}`; every bad field of every event is reported. */
   parse(body: unknown): { batch: boolean; events: ValidEvent[] } {
+    const bad = inputProblems(body);
+    if (bad.length) throw new ValidationFailed(bad);
     const isBatch = !!body && typeof body === 'object' && !Array.isArray(body) && 'events' in (body as object);
     if (!isBatch) {
       const { event, errors } = validateEvent(body);

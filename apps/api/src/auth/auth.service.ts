@@ -14,10 +14,8 @@ export class AuthService {
 
   async issueToken(clientId: string, clientSecret: string, scope: string | undefined) {
     const client = await this.prisma.apiClient.findUnique({ where: { id: clientId } });
-    if (!client || client.revokedAt || !secretMatches(clientSecret, client.secretHash)) {
-      this.logger.warn({ msg: 'token refused', clientId: clientId.slice(0, 64) });
-      throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
-    }
+    // Logged by the caller, which knows whether the attempt is one of a flood (TokenThrottle).
+    if (!client || client.revokedAt || !secretMatches(clientSecret, client.secretHash)) throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
     let permissions = client.permissions;
     if (scope !== undefined && scope.trim() !== '') {
       const requested = [...new Set(scope.trim().split(/\s+/))];

@@ -1,9 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Ip, Logger, Post, Res } from '@nestjs/common';
 import { textProblem } from '../common/input-problems';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OAuthError } from '@hookline/common';
 import { AuthService } from './auth.service';
+import { TokenThrottle } from './token-throttle';
 import { Public } from './principal';
 
 class TokenRequestDto {
@@ -28,7 +29,12 @@ class OAuthErrorDto {
 @ApiTags('auth')
 @Controller('oauth2')
 export class TokenController {
-  constructor(private readonly auth: AuthService) {}
+  private readonly logger = new Logger('TokenController');
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: TokenThrottle,
+  ) {}
 
   /** OAuth2 client-credentials grant (RFC 6749 §4.4). */
   @Public()
@@ -41,7 +47,7 @@ export class TokenController {
   @ApiResponse({ status: 400, type: OAuthErrorDto, description: 'invalid_request, unsupported_grant_type, invalid_scope' })
   @ApiResponse({ status: 401, type: OAuthErrorDto, description: 'invalid_client' })
   @ApiResponse({ status: 429, description: 'Too many requests' })
-  async token(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async token(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Ip() ip: string, @Res({ passthrough: true }) res: Response) {
     const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const field = (name: string): string | undefined => {
       const v = form[name];
@@ -70,7 +76,17 @@ export class TokenController {
 
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
-    return this.auth.issueToken(clientId, clientSecret, field('scope'));
+    await this.throttle.check(clientId, ip);
+    try {
+      const token = await this.auth.issueToken(clientId, clientSecret, field('scope'));
+      await this.throttle.succeeded(clientId, ip);
+      return token;
+    } catch (err) {
+      if (err instanceof OAuthError && err.error === 'invalid_client' && (await this.throttle.failed(clientId, ip))) {
+        this.logger.warn({ msg: 'token refused', clientId: clientId.slice(0, 64), address: ip });
+      }
+      throw err;
+    }
   }
 }
 

@@ -72,9 +72,12 @@ export function updatedDraft(current: Webhook, dto: UpdateWebhookDto): WebhookDr
   };
 }
 
+/** A template without its Handlebars comments (`{{! … }}`, `{{!-- … --}}`), which render to nothing. */
+export const withoutComments = (template: string) => template.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, '');
+
 /** A URL template's scheme and authority, lower-cased, comments left out: where its requests go. */
 function originOf(template: string): string {
-  const bare = template.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, '');
+  const bare = withoutComments(template);
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(bare);
   if (!m) return bare.toLowerCase();
   try {

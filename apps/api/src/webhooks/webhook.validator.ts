@@ -5,10 +5,7 @@ import { PrismaService } from '@hookline/db';
 import { TargetPolicy } from '@hookline/delivery';
 import { EventTypeSpec, eventTypeForTrigger, sampleEvent } from '@hookline/events';
 import { CONTEXT_NAMES, Destination, TemplateError, buildRenderContext, compileTemplate, referencedPaths } from '@hookline/templating';
-import { WebhookDraft } from './webhook-draft';
-
-/** `{{! … }}` and `{{!-- … --}}`: Handlebars comments, which render to nothing. */
-const HANDLEBARS_COMMENT = /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g;
+import { WebhookDraft, withoutComments } from './webhook-draft';
 
 const MAX_BODY_TEMPLATE_BYTES = 16 * 1024;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -96,7 +93,7 @@ export class WebhookValidator {
     }
     // Literal hosts are checked now; a templated host is checked at connect time. Comments
     // render to nothing, so `127.0.0.1{{!x}}` is a literal host.
-    const authority = url.replace(HANDLEBARS_COMMENT, '').slice(scheme[0].length).split(/[/?#]/)[0];
+    const authority = withoutComments(url).slice(scheme[0].length).split(/[/?#]/)[0];
     if (/[{<]/.test(authority)) return;
     const host = new URL(`${scheme[1]}://${authority}`).hostname;
     const refused = this.policy.checkLiteralHost(host);

@@ -12,15 +12,19 @@ export function textProblem(s: string): string | null {
   return null;
 }
 
+/** Keys that class-transformer drops without a word; as field names of a DTO they are unknown like any other. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Bytes no field may hold, in keys and string values at any depth, and
  * nesting beyond MAX_INPUT_DEPTH: each a 400 naming the field, checked
- * before anything recurses into the input or sends it to PostgreSQL.
- * Iterative, so the check itself cannot overflow the stack.
+ * before anything recurses into the input or sends it to PostgreSQL. With
+ * `reservedKeys` (DTO input), `__proto__`, `constructor` and `prototype` are
+ * unknown fields too. Iterative, so the check itself cannot overflow the stack.
  */
-export function inputProblems(value: unknown, root = ''): FieldError[] {
+export function inputProblems(value: unknown, opts: { reservedKeys?: boolean } = {}): FieldError[] {
   const out: FieldError[] = [];
-  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: root, depth: 0 }];
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
   while (stack.length && out.length < 20) {
     const { v, path, depth } = stack.pop()!;
     if (typeof v === 'string') {
@@ -38,6 +42,7 @@ export function inputProblems(value: unknown, root = ''): FieldError[] {
       const field = isArray ? `${path}[${key}]` : path ? `${path}.${key}` : key;
       const keyProblem = isArray ? null : textProblem(key);
       if (keyProblem) out.push({ field: path || 'body', message: `a field name ${keyProblem}` });
+      else if (!isArray && opts.reservedKeys && RESERVED_KEYS.has(key)) out.push({ field, message: `unknown field "${key}"` });
       else stack.push({ v: (v as Record<string, unknown>)[key], path: field, depth: depth + 1 });
     }
   }

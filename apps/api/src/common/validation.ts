@@ -21,26 +21,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Keys that class-transformer drops without a word; as field names they are unknown like any other. */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Every own key of `value` (nested objects and arrays too) that is reserved, as unknown-field errors. */
-function reservedKeyErrors(value: unknown, path = '', depth = 0): FieldError[] {
-  if (!value || typeof value !== 'object' || depth > 32) return [];
-  const out: FieldError[] = [];
-  for (const key of Object.keys(value)) {
-    const field = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    if (!Array.isArray(value) && RESERVED_KEYS.has(key)) out.push({ field, message: `unknown field "${key}"` });
-    else out.push(...reservedKeyErrors((value as Record<string, unknown>)[key], field, depth + 1));
-  }
-  return out;
-}
-
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // DTO-shaped input only: an event (`unknown` body) keeps whatever extra fields it has.
     if (metadata.metatype && metadata.metatype !== Object && (metadata.type === 'body' || metadata.type === 'query')) {
-      const problems = [...inputProblems(value), ...reservedKeyErrors(value)];
+      const problems = inputProblems(value, { reservedKeys: true });
       if (problems.length) throw new ValidationFailed(problems);
     }
     return super.transform(value, metadata);

@@ -3,15 +3,8 @@ import type Redis from 'ioredis';
 import { ConfigService } from '@hookline/config';
 import { TooManyRequests } from '@hookline/common';
 import { REDIS } from '@hookline/queue';
+import { countInWindow, minuteWindow } from './minute-window';
 import { AuthedRequest } from './principal';
-
-const WINDOW_MS = 60_000;
-
-// INCR and set the window's expiry in one round trip.
-const SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
 
 /**
  * Per-organization request budget (SPEC §6), a fixed one-minute window counted
@@ -34,19 +27,15 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     if (!req.principal) return true; // public route
-    const now = Date.now();
-    const windowStart = now - (now % WINDOW_MS);
-    const key = `hookline:ratelimit:${req.principal.organizationId}:${windowStart}`;
+    const window = minuteWindow();
     let count: number;
     try {
-      count = Number(await this.redis.eval(SCRIPT, 1, key, String(WINDOW_MS + 1000)));
+      count = await countInWindow(this.redis, `hookline:ratelimit:${req.principal.organizationId}:${window.start}`);
     } catch (err) {
       this.logger.warn(`rate limiter unavailable, request allowed: ${(err as Error).message}`);
       return true;
     }
-    if (count > this.limit) {
-      throw new TooManyRequests(Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000)));
-    }
+    if (count > this.limit) throw new TooManyRequests(window.retryAfterSeconds);
     return true;
   }
 }

@@ -2,16 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { TooManyRequests } from '@hookline/common';
 import { REDIS } from '@hookline/queue';
+import { countInWindow, minuteWindow } from './minute-window';
 
-const WINDOW_MS = 60_000;
 /** Failed token requests per minute from one source address before it is told to wait. */
 export const FAILURES_PER_ADDRESS = 30;
 /** Failed token requests per minute for one client id before unknown addresses are told to wait. */
 export const FAILURES_PER_CLIENT = 10;
 /** How long an address that obtained a client's token stays trusted for that client. */
 const TRUSTED_MS = 24 * 3600_000;
-
-const INCR = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
 
 /**
  * Throttles guessing at /oauth2/token (counted in Redis per minute, shared by
@@ -29,7 +27,7 @@ export class TokenThrottle {
 
   /** Throws 429 with Retry-After when this attempt must wait. */
   async check(clientId: string, address: string): Promise<void> {
-    const w = this.window();
+    const w = minuteWindow();
     try {
       const [byAddress, byClient, trusted] = await Promise.all([
         this.redis.get(this.key('ip', address, w.start)),
@@ -47,13 +45,13 @@ export class TokenThrottle {
 
   /** Counts a refused attempt; returns whether it was under the limits (worth a log line). */
   async failed(clientId: string, address: string): Promise<boolean> {
-    const w = this.window();
+    const w = minuteWindow();
     try {
       const [byAddress, byClient] = await Promise.all([
-        this.redis.eval(INCR, 1, this.key('ip', address, w.start), String(WINDOW_MS + 1000)),
-        this.redis.eval(INCR, 1, this.key('client', clientId, w.start), String(WINDOW_MS + 1000)),
+        countInWindow(this.redis, this.key('ip', address, w.start)),
+        countInWindow(this.redis, this.key('client', clientId, w.start)),
       ]);
-      return Number(byAddress) <= FAILURES_PER_ADDRESS && Number(byClient) <= FAILURES_PER_CLIENT;
+      return byAddress <= FAILURES_PER_ADDRESS && byClient <= FAILURES_PER_CLIENT;
     } catch {
       return true;
     }
@@ -62,12 +60,6 @@ export class TokenThrottle {
   /** Remembers the address that obtained this client's token. */
   async succeeded(clientId: string, address: string): Promise<void> {
     await this.redis.set(this.trustKey(clientId, address), '1', 'PX', TRUSTED_MS).catch(() => undefined);
-  }
-
-  private window() {
-    const now = Date.now();
-    const start = now - (now % WINDOW_MS);
-    return { start, retryAfterSeconds: Math.max(1, Math.ceil((start + WINDOW_MS - now) / 1000)) };
   }
 
   private key(kind: 'ip' | 'client', subject: string, start: number) {

@@ -4,3 +4,5 @@ export * from './escaping';
 export * from './template-engine';
 export * from './placeholders';
 export * from './render-context';
+export { RENDER_LIMITS } from './render-budget';
+export { USER_HELPERS } from './helpers';

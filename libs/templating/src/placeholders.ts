@@ -1,5 +1,5 @@
 import type { CompiledTemplate } from './template-engine';
-import { BUILTIN_BLOCK_HELPERS, USER_HELPERS } from './template-engine';
+import { BUILTIN_BLOCK_HELPERS, USER_HELPERS } from './helpers';
 import { ESCAPE_HELPER_PREFIX } from './translate';
 
 const HELPERS = new Set([...Object.keys(USER_HELPERS), ...BUILTIN_BLOCK_HELPERS]);

@@ -1,43 +1,9 @@
-import Handlebars from 'handlebars';
-import { ESCAPERS, JsonText } from './escaping';
+import { ESCAPERS } from './escaping';
+import { KNOWN_HELPERS, hb } from './helpers';
 import { RenderScope } from './render-context';
+import { checkOutput, structureProblem, withBudget } from './render-budget';
 import { TemplateError } from './template-error';
 import { Destination, ESCAPE_HELPER_PREFIX, EscapeContext, translate } from './translate';
-
-const hb = Handlebars.create();
-
-const isMissing = (v: unknown) => v === undefined || v === null || v === '';
-
-/** Helpers available in templates (SPEC §5.1: at least json, default, upper, lower). */
-export const USER_HELPERS: Record<string, (...args: any[]) => unknown> = {
-  json: (value: unknown) => new JsonText(JSON.stringify(value === undefined ? null : value)),
-  default: (value: unknown, fallback: unknown) => (isMissing(value) ? fallback : value),
-  upper: (value: unknown) => (isMissing(value) ? '' : String(value).toUpperCase()),
-  lower: (value: unknown) => (isMissing(value) ? '' : String(value).toLowerCase()),
-  urlencode: (value: unknown) => encodeURIComponent(isMissing(value) ? '' : String(value)),
-};
-
-const INTERNAL_HELPERS: Record<string, (...args: any[]) => unknown> = {
-  __lb: () => '{',
-  __rb: () => '}',
-  __bs: () => '\\',
-};
-for (const [ctx, escape] of Object.entries(ESCAPERS)) {
-  INTERNAL_HELPERS[`${ESCAPE_HELPER_PREFIX}${ctx as EscapeContext}`] = (value: unknown) => escape(value);
-}
-for (const [name, fn] of Object.entries({ ...USER_HELPERS, ...INTERNAL_HELPERS })) {
-  // Handlebars passes an options hash last; helpers here take plain values.
-  hb.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
-}
-
-// Not `log`: it would write tenant text into the API's and the worker's logs (forged lines, whole payloads).
-hb.unregisterHelper('log');
-export const BUILTIN_BLOCK_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
-const KNOWN_HELPERS: Record<string, boolean> = {
-  ...Object.fromEntries([...Object.keys(USER_HELPERS), ...Object.keys(INTERNAL_HELPERS), ...BUILTIN_BLOCK_HELPERS].map((h) => [h, true])),
-  // Handlebars' compiler counts `log` as known unless told otherwise.
-  log: false,
-};
 
 export type RenderContext = Record<string, unknown>;
 
@@ -49,6 +15,8 @@ export interface CompiledTemplate {
   /** Renders with a context object, or a scope (which builds the object only if Handlebars needs it). */
   render(context: RenderContext | RenderScope): string;
 }
+
+const HANDLEBARS_OPTIONS: RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
 /** Per destination, by source: the worker looks up the same string instances, whose hashes V8 keeps. */
 const cache = new Map<Destination, Map<string, CompiledTemplate>>();
@@ -119,13 +87,18 @@ function renderPlan(plan: Segment[], context: RenderContext | RenderScope): stri
   // The first name of a path, from the scope or the object; the rest is the same walk.
   const top = context instanceof RenderScope ? (name: string) => context.get(name) : (name: string) => lookup(context, [name]);
   let out = '';
-  for (const seg of plan) out += typeof seg === 'string' ? seg : seg.escape(lookup(top(seg.parts[0]), seg.parts, 1));
+  for (const seg of plan) {
+    out += typeof seg === 'string' ? seg : seg.escape(lookup(top(seg.parts[0]), seg.parts, 1));
+    // A plan is at most a template long, so its only cost is its output (`{{json event}}` a thousand times).
+    checkOutput(out.length);
+  }
   return out;
 }
 
 /**
  * Compiles a template for one destination. Throws TemplateError naming the
- * problem when it does not compile (syntax, unknown helper). Compiled templates
+ * problem when it does not compile (syntax, unknown helper, partials, blocks
+ * nested too deep); render() throws it when the render exceeds its budget. Compiled templates
  * are cached by (destination, source): the worker renders the same few
  * templates many times.
  */
@@ -140,9 +113,11 @@ export function compileTemplate(source: string, destination: Destination): Compi
   try {
     const translated = translate(source, destination);
     ast = hb.parse(translated);
+    const problem = structureProblem(ast);
+    if (problem) throw new TemplateError(problem);
     // knownHelpersOnly turns an unknown helper into a compile error, not a runtime one.
     fn = hb.compile(ast, { noEscape: true, strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
-    fn({}); // Handlebars compiles lazily; force it so syntax errors surface here.
+    withBudget(() => fn({})); // Handlebars compiles lazily; force it so syntax errors surface here.
   } catch (err) {
     if (err instanceof TemplateError) throw err;
     throw new TemplateError(cleanMessage((err as Error).message));
@@ -155,7 +130,9 @@ export function compileTemplate(source: string, destination: Destination): Compi
     render(context: RenderContext | RenderScope): string {
       try {
         if (plan) return renderPlan(plan, context);
-        return fn(context instanceof RenderScope ? context.context() : context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+        const out = withBudget(() => fn(context instanceof RenderScope ? context.context() : context, HANDLEBARS_OPTIONS));
+        checkOutput(out.length);
+        return out;
       } catch (err) {
         throw new TemplateError(cleanMessage((err as Error).message));
       }

@@ -13,14 +13,15 @@ export const ESCAPE_HELPER_PREFIX = '__e_';
 /** `device_id`, `device_custom_metadata.room` */
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*/;
 
-/** Mustaches that are Handlebars structure, not values: blocks, comments, partials, else, raw (&). */
-const STRUCTURAL = /^(?:[#/^!>&*]|else\b)/;
+/** Mustaches that are Handlebars structure, not values: blocks, comments, partials, else. */
+const STRUCTURAL = /^(?:[#/^!>*]|else\b)/;
 
 /**
  * Turns a Hookline template into Handlebars source:
  * - `{name}` (seed style) and, in URLs, `<name>` become placeholders;
  * - every value mustache (`{name}`, `{{expr}}`) goes through the escape helper of
- *   its context; `{{{expr}}}` stays raw;
+ *   its context; `{{{expr}}}` and `{{&expr}}` go through `__raw`, which leaves
+ *   them unescaped but counts them like every other placeholder;
  * - in JSON, a placeholder between quotes is string-escaped and a bare one
  *   renders as a JSON value (`{"level": {battery_level}}` → `{"level": 0.12}`);
  * - literal `{`, `}` and `\` are emitted through helpers, so JSON braces are never
@@ -37,7 +38,7 @@ export function translate(source: string, destination: Destination): string {
     if (source.startsWith('{{{', i)) {
       const end = source.indexOf('}}}', i + 3);
       if (end < 0) throw new TemplateError(`unclosed "{{{" at position ${i}`);
-      out += source.slice(i, end + 3);
+      out += `{{{${helperCall('__raw', source.slice(i + 3, end))}}}}`;
       i = end + 3;
       backslashes = 0;
       continue;
@@ -71,11 +72,18 @@ export function translate(source: string, destination: Destination): string {
 }
 
 function rewriteMustache(inner: string, context: EscapeContext): string {
+  const expr = inner.replace(/^~/, '').replace(/(.)~$/, '$1').trim();
+  if (expr.startsWith('&')) return `{{${helperCall('__raw', inner.replace(/&/, ''))}}}`;
+  if (STRUCTURAL.test(expr)) return `{{${inner}}}`;
+  return `{{${helperCall(`${ESCAPE_HELPER_PREFIX}${context}`, inner)}}}`;
+}
+
+/** A mustache's inside (`~ a.b ~`, `upper a`) as a call of `helper`, keeping its whitespace control. */
+function helperCall(helper: string, inner: string): string {
   const left = inner.startsWith('~') ? '~' : '';
   const right = inner.length > 1 && inner.endsWith('~') ? '~' : '';
   const expr = inner.slice(left.length, inner.length - right.length).trim();
   if (expr === '') throw new TemplateError('empty "{{}}"');
-  if (STRUCTURAL.test(expr)) return `{{${inner}}}`;
   const simple = !/[\s()]/.test(expr);
-  return `{{${left}${ESCAPE_HELPER_PREFIX}${context} ${simple ? expr : `(${expr})`}${right}}}`;
+  return `${left}${helper} ${simple ? expr : `(${expr})`}${right}`;
 }

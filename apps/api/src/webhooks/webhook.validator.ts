@@ -4,7 +4,8 @@ import { FieldError } from '@hookline/common';
 import { PrismaService } from '@hookline/db';
 import { TargetPolicy } from '@hookline/delivery';
 import { EventTypeSpec, eventTypeForTrigger, sampleEvent } from '@hookline/events';
-import { CONTEXT_NAMES, Destination, TemplateError, buildRenderContext, compileTemplate, referencedPaths } from '@hookline/templating';
+import { Destination, buildRenderContext } from '@hookline/templating';
+import { checkTemplate } from './template-check';
 import { WebhookDraft, withoutComments } from './webhook-draft';
 
 const MAX_BODY_TEMPLATE_BYTES = 16 * 1024;
@@ -79,12 +80,12 @@ export class WebhookValidator {
   private checkUrl(url: string, spec: EventTypeSpec | undefined, ctx: Record<string, unknown> | null, add: (f: string, m: string) => void) {
     const scheme = /^(https?):\/\//i.exec(url);
     if (!scheme) return add('url', 'url must be an absolute http:// or https:// URL');
-    const problem = this.templateProblem(url, 'url', spec, ctx);
-    if (problem) return add('url', problem);
-    if (ctx) {
+    const check = checkTemplate(url, 'url', spec, ctx);
+    if (check.problem !== null) return add('url', check.problem);
+    if (check.rendered !== null) {
       let parsed: URL;
       try {
-        parsed = new URL(compileTemplate(url, 'url').render(ctx));
+        parsed = new URL(check.rendered);
       } catch {
         return add('url', 'url does not render to a valid absolute URL');
       }
@@ -138,8 +139,8 @@ export class WebhookValidator {
       else if (FORBIDDEN_HEADERS.has(lower)) add(`headers[${i}].name`, `header "${h.name}" is set by Hookline and cannot be configured`);
       else if (seen.has(lower)) add(`headers[${i}].name`, `header "${h.name}" appears more than once`);
       seen.add(lower);
-      const problem = this.templateProblem(h.value, 'header', spec, null);
-      if (problem) add(`headers[${i}].value`, problem);
+      const check = checkTemplate(h.value, 'header', spec, null);
+      if (check.problem !== null) add(`headers[${i}].value`, check.problem);
     });
   }
 
@@ -149,34 +150,15 @@ export class WebhookValidator {
     if (Buffer.byteLength(body, 'utf8') > MAX_BODY_TEMPLATE_BYTES) return add('bodyTemplate', `bodyTemplate exceeds ${MAX_BODY_TEMPLATE_BYTES} bytes`);
     if (draft.method === 'GET' || draft.method === 'DELETE') return add('bodyTemplate', `${draft.method} requests carry no body; remove bodyTemplate or use another method`);
     const dest = BODY_DESTINATION[draft.contentType];
-    const problem = this.templateProblem(body, dest, spec, null);
-    if (problem) return add('bodyTemplate', problem);
-    if (dest === 'json' && ctx) {
-      const rendered = compileTemplate(body, dest).render(ctx);
+    const check = checkTemplate(body, dest, spec, ctx);
+    if (check.problem !== null) return add('bodyTemplate', check.problem);
+    if (dest === 'json' && check.rendered !== null) {
       try {
-        JSON.parse(rendered);
+        JSON.parse(check.rendered);
       } catch (err) {
         add('bodyTemplate', `bodyTemplate does not render to valid JSON with a sample ${draft.triggerType} event: ${(err as Error).message}`);
       }
     }
-  }
-
-  /** Compiles a template and checks every placeholder against the trigger's events; the problem, or null. */
-  private templateProblem(source: string, dest: Destination, spec: EventTypeSpec | undefined, ctx: Record<string, unknown> | null): string | null {
-    let compiled;
-    try {
-      compiled = compileTemplate(source, dest);
-      if (ctx) compiled.render(ctx);
-    } catch (err) {
-      if (err instanceof TemplateError) return `template does not compile: ${err.message}`;
-      throw err;
-    }
-    if (!spec) return null;
-    const problems = referencedPaths(compiled)
-      .map((p) => placeholderProblem(p, spec))
-      .filter((p): p is string => p !== null);
-    if (!problems.length) return null;
-    return `${problems.join('; ')}. Available: ${[...Object.keys(spec.fields).sort(), ...CONTEXT_NAMES].join(', ')}`;
   }
 
   private async checkUsers(organizationId: number, ids: number[], add: (f: string, m: string) => void) {
@@ -189,20 +171,4 @@ export class WebhookValidator {
       if (!found.has(id)) add(`failureNotifyUserIds[${i}]`, `user ${id} is not a user of this organization`);
     });
   }
-}
-
-/** Placeholder rules of SPEC §4: documented fields, sub-paths of Object/Array fields, `event.*`, context names. */
-export function placeholderProblem(path: string, spec: EventTypeSpec): string | null {
-  const [head, ...rest] = path.split('.');
-  const field = spec.fields[head];
-  if (field) {
-    if (rest.length && field.type !== 'object' && field.type !== 'array') return `placeholder "${path}": ${head} is a ${field.type} and has no sub-fields`;
-    return null;
-  }
-  if (head === 'event') return null;
-  if (head === 'webhook' || head === 'organization') {
-    return rest.length === 0 || (rest.length === 1 && (rest[0] === 'id' || rest[0] === 'name')) ? null : `placeholder "${path}": ${head} has only id and name`;
-  }
-  if (head === 'timestamp_unix' || head === 'timestamp_iso8601') return rest.length ? `placeholder "${path}": ${head} has no sub-fields` : null;
-  return `unknown placeholder "${head}" for ${spec.triggerType} events`;
 }

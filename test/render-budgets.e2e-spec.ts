@@ -42,7 +42,9 @@ describe('Render budgets (issue #9)', () => {
     ['an inline partial calling itself', { method: 'POST', contentType: 'PLAIN_TEXT', bodyTemplate: '{{#*inline "p"}}{{> p}}{{> p}}{{/inline}}{{> p}}' }, 'bodyTemplate', /partials and decorators are not supported/],
   ])('%s is a 400 naming the field, the API answering /health/live meanwhile', async (_label, over, field, message) => {
     await stack.login(`bomb-api-${randomUUID()}`);
+    const started = Date.now();
     const [res, health] = await Promise.all([stack.call('POST', WEBHOOKS, hook(over)), live(`${stack.base}/health/live`)]);
+    console.log(`${_label}: answered ${res.status} in ${Date.now() - started} ms`);
     expect(health).toBe(200);
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([{ field, message: expect.stringMatching(message) }]);

@@ -13,6 +13,11 @@ hl_stores_down_on_exit
 
 hl_ensure_deps
 hl_ensure_build
+# The API with a fault armed, which only the chaos tests run (test/faulty-api).
+if [ ! dist/test/faulty-api/main.js -nt dist/apps/api/main.js ] || [ -n "$(find test/faulty-api -newer dist/test/faulty-api/main.js -type f -print -quit)" ]; then
+  hl_log "building the test-only faulty API"
+  npx --no-install nest build faulty-api >&2
+fi
 hl_stores_up test fast
 
 export NODE_ENV=test

@@ -112,9 +112,9 @@ describe('Chaos (SPEC §7)', () => {
       await stack.startApi();
       await stack.login('chaos-crash');
       const hook = (await stack.call('POST', '/api/v1/organization/webhooks', { name: 'crash', triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/crash') })).body;
-      // A second API process with the fault armed.
+      // A second API process with the fault armed (a test-only build, test/faulty-api).
       const faulty = new Stack(stack.databaseUrl, redis.url);
-      await faulty.startApi({ HOOKLINE_TEST_CRASH_AFTER_COMMIT: '1' });
+      await faulty.startApi({}, 'dist/test/faulty-api/main.js');
       faulty.token = stack.token;
       const id = randomUUID();
       const answer = await faulty.call('POST', '/api/v1/organization/events', lowBattery(id)).then(

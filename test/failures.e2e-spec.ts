@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { SecretCipher } from '@hookline/common';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { ApiHarness, OrgAdmin, unique } from './support/api-harness';
+import { ApiHarness, NO_ENQUEUE, OrgAdmin, unique } from './support/api-harness';
 import { OAuthServer } from './support/oauth-server';
 import { workerProcessEnv } from './support/env';
 import { AppProcess, freePort } from './support/processes';
@@ -304,7 +304,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
 
   describe('cancellation, redelivery, test and secret rotation', () => {
     it('cancels queued deliveries of a disabled or deleted webhook, unsent; cancelled ones can be redelivered after re-enabling', async () => {
-      const paused = await ApiHarness.start({ HOOKLINE_TEST_SKIP_ENQUEUE: '1' });
+      const paused = await ApiHarness.start({}, NO_ENQUEUE);
       try {
         const h1 = await createHook({ url: rx.url('/cancel-disabled') });
         const h2 = await createHook({ url: rx.url('/cancel-deleted') });
@@ -334,7 +334,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
     });
 
     it('a worker cancels, unsent, a job whose webhook is no longer ENABLED', async () => {
-      const paused = await ApiHarness.start({ HOOKLINE_TEST_SKIP_ENQUEUE: '1' });
+      const paused = await ApiHarness.start({}, NO_ENQUEUE);
       try {
         const h = await createHook({ url: rx.url('/late-cancel'), triggerType: 'DEVICE_REMOVED' });
         await paused.http().post('/api/v1/organization/events').auth(admin.token, { type: 'bearer' }).send({ event_type: 'device.removed', device_id: DEVICE });
@@ -352,7 +352,7 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
     });
 
     it('the sweeper delivers committed work whose enqueue never happened', async () => {
-      const paused = await ApiHarness.start({ HOOKLINE_TEST_SKIP_ENQUEUE: '1' });
+      const paused = await ApiHarness.start({}, NO_ENQUEUE);
       try {
         const h = await createHook({ url: rx.url('/swept'), triggerType: 'DEVICE_TAMPERED' });
         const res = await paused.http().post('/api/v1/organization/events').auth(admin.token, { type: 'bearer' }).send({ event_type: 'device.tampered', device_id: DEVICE });

@@ -1,5 +1,5 @@
 import { ConfigService } from '@hookline/config';
-import { PrismaService, SqlPool, UpkeepRepository, UpkeepTask } from '@hookline/db';
+import { DeliveriesRepository, NotificationsRepository, UpkeepRepository, UpkeepTask } from '@hookline/db';
 import { DeliveryQueue } from '@hookline/queue';
 import { SweeperService } from '../apps/worker/src/sweeper/sweeper.service';
 import { ApiHarness, OrgAdmin, unique } from './support/api-harness';
@@ -27,7 +27,7 @@ describe('Upkeep: the sweeper (SPEC §7)', () => {
     admin = await api.newOrg(unique('upkeep'));
     const get = <T>(t: new (...a: never[]) => T) => api.app.get(t);
     queue = get(DeliveryQueue);
-    sweeper = new SweeperService(get(PrismaService), get(SqlPool), queue, get(ConfigService));
+    sweeper = new SweeperService(get(DeliveriesRepository), get(NotificationsRepository), queue, get(ConfigService));
     for (const n of [1, 2, 3]) {
       const res = await api.http().post('/api/v1/organization/webhooks').auth(admin.token, { type: 'bearer' }).send({ name: unique(`hook${n}`), triggerType: 'DEVICE_LOW_BATTERY', url: 'http://127.0.0.1:9/unused' });
       expect(res.status).toBe(201);

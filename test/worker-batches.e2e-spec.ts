@@ -94,7 +94,7 @@ describe('Worker claims and records (SPEC §7)', () => {
     const late = await recorder.record({ deliveryId: id, webhookId, attempt: 1, lease: await leases.release(first.lease), result: success(), retryDelayMs: null });
     expect(late.recorded).toBe(false);
     expect(await api.prisma.attempt.count({ where: { deliveryId: id } })).toBe(0);
-    // The same with a failure (the transaction path).
+    // The same with a failure.
     const lateFailure = await recorder.record({ deliveryId: id, webhookId, attempt: 1, lease: first.lease.expiresAt, result: failure(), retryDelayMs: 1000 });
     expect(lateFailure.recorded).toBe(false);
     expect(await api.prisma.attempt.count({ where: { deliveryId: id } })).toBe(0);
@@ -115,7 +115,7 @@ describe('Worker claims and records (SPEC §7)', () => {
     );
   }
 
-  it('records a batch of successes in one statement: attempt rows, counters, SUCCEEDED; a duplicate records nothing', async () => {
+  it('records a batch of successes in one transaction: attempt rows, counters, SUCCEEDED; a duplicate records nothing', async () => {
     const recorder = worker.get(AttemptRecorder);
     const ids = await newDeliveries(3);
     const before = await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } });
@@ -160,7 +160,7 @@ describe('Worker claims and records (SPEC §7)', () => {
     }
   });
 
-  it('keeps nothing of a batch in which a delivery would move on without its attempt recorded (hookline_assert)', async () => {
+  it('keeps nothing of a batch in which a delivery would move on without its attempt recorded', async () => {
     const recorder = worker.get(AttemptRecorder);
     const [ok, broken] = await newDeliveries(2);
     const leases = await claimed([ok, broken]);
@@ -177,5 +177,7 @@ describe('Worker claims and records (SPEC §7)', () => {
     expect(await api.prisma.delivery.findUniqueOrThrow({ where: { id: ok } })).toMatchObject({ status: 'PENDING', attemptCount: 0 });
     expect(await api.prisma.delivery.findUniqueOrThrow({ where: { id: broken } })).toMatchObject({ status: 'PENDING', attemptCount: 0 });
     expect((await api.prisma.webhook.findUniqueOrThrow({ where: { id: webhookId } })).totalAttempts).toBe(before.totalAttempts);
+    // The broken row would fail every later batch it joins, in other test files too (they share the database).
+    await api.prisma.delivery.deleteMany({ where: { id: { in: [ok, broken] } } });
   });
 });

@@ -3,8 +3,12 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { PrismaClient, pgAdapterFor } from '@hookline/db';
 import { createApiApp } from '../../apps/api/src/app.factory';
+import { IngestFaults } from '../../apps/api/src/events/ingest-faults';
 import { bootstrap, BootstrapResult } from '../../apps/cli/src/bootstrap.command';
 import { withEnv } from './env';
+
+/** Ingestion that commits but never enqueues: only the sweeper can find the work. */
+export const NO_ENQUEUE: IngestFaults = { enqueue: false, afterCommit: () => undefined };
 
 export interface OrgAdmin extends BootstrapResult {
   token: string;
@@ -31,11 +35,13 @@ export class ApiHarness {
     this.prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrl, 2) });
   }
 
-  static async start(env: Record<string, string> = {}): Promise<ApiHarness> {
+  /** `ingestFaults`: break ingestion on purpose (see IngestFaults). */
+  static async start(env: Record<string, string> = {}, ingestFaults?: IngestFaults): Promise<ApiHarness> {
     const h = new ApiHarness(env.DATABASE_URL ?? process.env.DATABASE_URL!);
     await withEnv(env, async () => {
       h.app = await createApiApp({
         logWrite: (line) => void ApiHarness.allLogs.push(line),
+        ingestFaults,
       });
       await h.app.init();
     });

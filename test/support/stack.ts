@@ -108,10 +108,11 @@ export class Stack {
     });
   }
 
-  async startApi(over: Record<string, string> = {}): Promise<AppProcess> {
+  /** The built API; `script` another build of it (the chaos tests' dist/test/faulty-api/main.js). */
+  async startApi(over: Record<string, string> = {}, script = 'dist/apps/api/main.js'): Promise<AppProcess> {
     const port = await freePort();
     this.base = `http://127.0.0.1:${port}`;
-    this.api = new AppProcess('dist/apps/api/main.js', [], this.env({ PORT: String(port), ...over }));
+    this.api = new AppProcess(script, [], this.env({ PORT: String(port), ...over }));
     await this.api.waitFor(/api listening/);
     return this.api;
   }

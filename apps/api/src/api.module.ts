@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@hookline/config';
 import { CryptoModule, HttpErrorFilter, MetricsService } from '@hookline/common';
@@ -7,6 +7,7 @@ import { DeliveryModule } from '@hookline/delivery';
 import { QueueModule, RedisModule } from '@hookline/queue';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
+import { IngestFaults } from './events/ingest-faults';
 import { MetricsController } from './metrics/metrics.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AuthGuard } from './auth/auth.guard';
@@ -29,7 +30,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     AuthModule,
     OrganizationsModule,
     WebhooksModule,
-    EventsModule,
     DeliveriesModule,
     NotificationsModule,
     HealthModule,
@@ -45,6 +45,11 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   ],
 })
 export class ApiModule implements NestModule {
+  /** The API; `ingestFaults` are for tests only (see IngestFaults). */
+  static register(ingestFaults?: IngestFaults): DynamicModule {
+    return { module: ApiModule, imports: [EventsModule.register(ingestFaults)] };
+  }
+
   configure(consumer: MiddlewareConsumer) {
     consumer.apply(RequestLogMiddleware).forRoutes('*path');
   }

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,17 +6,20 @@ import express from 'express';
 import { ConfigService, logLevelFrom } from '@hookline/config';
 import { HOOKLINE_VERSION, JsonLogger } from '@hookline/common';
 import { ApiModule } from './api.module';
+import { IngestFaults } from './events/ingest-faults';
 import { strictValidationPipe } from './common/validation';
 
 export interface ApiAppOptions {
   /** Where log lines go (tests capture them to check that no secret is logged). */
   logWrite?: (line: string) => void;
+  /** Test code only: faults armed in ingestion (see IngestFaults). */
+  ingestFaults?: IngestFaults;
 }
 
 /** Builds the API application exactly as main.ts runs it; e2e tests use the same function. */
 export async function createApiApp(opts: ApiAppOptions = {}): Promise<INestApplication> {
   const logger = new JsonLogger(logLevelFrom(), opts.logWrite);
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(opts.ingestFaults), { logger, bodyParser: false });
   const config = app.get(ConfigService);
   const limit = config.get('maxBodyBytes');
 
@@ -27,6 +30,15 @@ export async function createApiApp(opts: ApiAppOptions = {}): Promise<INestAppli
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);
+  return app;
+}
+
+/** Builds the API and listens on its port (main.ts, and the test-only test/faulty-api). */
+export async function startApi(opts: ApiAppOptions = {}): Promise<INestApplication> {
+  const app = await createApiApp(opts);
+  const port = app.get(ConfigService).get('port');
+  await app.listen(port);
+  new Logger('Main').log({ msg: 'api listening', port });
   return app;
 }
 

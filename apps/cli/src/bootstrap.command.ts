@@ -1,4 +1,4 @@
-import { Permission, PrismaClient } from '@hookline/db';
+import { ClientsRepository, Permission, PrismaClient } from '@hookline/db';
 import { hashSecret, newClientId, newClientSecret } from '@hookline/common';
 
 export interface BootstrapResult {
@@ -13,17 +13,9 @@ export interface BootstrapResult {
  */
 export async function bootstrap(prisma: PrismaClient, orgName: string, parentId?: number): Promise<BootstrapResult> {
   const clientSecret = newClientSecret();
-  return prisma.$transaction(async (tx) => {
-    const org = await tx.organization.create({ data: { name: orgName, parentId: parentId ?? null } });
-    const client = await tx.apiClient.create({
-      data: {
-        id: newClientId(),
-        organizationId: org.id,
-        name: `${orgName} bootstrap admin`,
-        permissions: Object.values(Permission),
-        secretHash: hashSecret(clientSecret),
-      },
-    });
-    return { organizationId: org.id, clientId: client.id, clientSecret };
-  });
+  const client = await new ClientsRepository(prisma).createOrganizationWithClient(
+    { name: orgName, parentId: parentId ?? null },
+    { id: newClientId(), name: `${orgName} bootstrap admin`, permissions: Object.values(Permission), secretHash: hashSecret(clientSecret) },
+  );
+  return { organizationId: client.organizationId, clientId: client.id, clientSecret };
 }

@@ -7,6 +7,7 @@ import { QueueModule, RedisModule } from '@hookline/queue';
 import { AttemptRecorder } from './delivery/attempt-recorder';
 import { ClaimBatcher } from './delivery/claim.batcher';
 import { WebhookDefinitions } from './delivery/webhook-definitions';
+import { WebhookDisabler } from './delivery/webhook-disabler';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
 import { LeaseKeeper } from './delivery/lease-keeper';
@@ -33,6 +34,7 @@ import { WorkerLifecycle } from './worker.lifecycle';
     LeaseKeeper,
     WebhookDefinitions,
     AttemptRecorder,
+    WebhookDisabler,
     DeliveryProcessor,
     EmailService,
     EmailProcessor,

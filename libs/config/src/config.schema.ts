@@ -27,10 +27,6 @@ export interface HooklineConfig {
   sweepGraceMs: number;
   /** How long a worker's claim on an attempt lasts; must outlast the longest attempt. */
   claimLeaseMs: number;
-  /** Test-only fault injection: commit events but never enqueue (honoured only with NODE_ENV=test). */
-  testSkipEnqueue: boolean;
-  /** Test-only fault injection: the API process dies right after the commit (NODE_ENV=test only). */
-  testCrashAfterCommit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -160,8 +156,6 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     sweepIntervalMs: int('HOOKLINE_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
     // How long past due a PENDING delivery may sit before the sweeper re-enqueues it.
     sweepGraceMs: int('HOOKLINE_SWEEP_GRACE_MS', 30_000, 0, 3_600_000),
-    testSkipEnqueue: nodeEnv === 'test' && env.HOOKLINE_TEST_SKIP_ENQUEUE === '1',
-    testCrashAfterCommit: nodeEnv === 'test' && env.HOOKLINE_TEST_CRASH_AFTER_COMMIT === '1',
     claimLeaseMs,
   };
   if (problems.length) throw new ConfigError(problems);

@@ -34,8 +34,9 @@ export interface AttemptResult {
   retryAfterMs: number | null;
 }
 
-const CONTENT_TYPES = { JSON: 'application/json', PLAIN_TEXT: 'text/plain; charset=utf-8', URL_ENCODED_FORM: 'application/x-www-form-urlencoded' } as const;
-const BODY_DESTINATION: Record<ExecutableWebhook['contentType'], Destination> = { JSON: 'json', PLAIN_TEXT: 'text', URL_ENCODED_FORM: 'form' };
+const MIME_TYPES = { JSON: 'application/json', PLAIN_TEXT: 'text/plain; charset=utf-8', URL_ENCODED_FORM: 'application/x-www-form-urlencoded' } as const;
+/** Where a body template's placeholders go, by content type: how they are escaped. */
+export const BODY_DESTINATION: Record<ExecutableWebhook['contentType'], Destination> = { JSON: 'json', PLAIN_TEXT: 'text', URL_ENCODED_FORM: 'form' };
 const USER_AGENT = `Hookline/${HOOKLINE_VERSION}`;
 
 class AttemptFailure extends Error {
@@ -109,10 +110,10 @@ export class WebhookExecutor {
       if (webhook.bodyTemplate === null) {
         // No template: the event object itself, as JSON (SPEC §5.1).
         body = JSON.stringify(event);
-        headers['content-type'] = CONTENT_TYPES.JSON;
+        headers['content-type'] = MIME_TYPES.JSON;
       } else {
         body = compileTemplate(webhook.bodyTemplate, BODY_DESTINATION[webhook.contentType]).render(ctx);
-        headers['content-type'] = CONTENT_TYPES[webhook.contentType];
+        headers['content-type'] = MIME_TYPES[webhook.contentType];
       }
     }
     if (webhook.basicAuth) {

@@ -1,9 +1,8 @@
 import type { Queue } from 'bullmq';
-import type { PrismaClient } from '@hookline/db';
 import type { MetricsService } from '@hookline/common';
 
 /** Queue depth by state and the number of webhooks the system disabled, read at scrape time. */
-export function registerStoreGauges(metrics: MetricsService, queues: Queue[], prisma: PrismaClient): void {
+export function registerStoreGauges(metrics: MetricsService, queues: Queue[], disabledWebhooks: () => Promise<number>): void {
   metrics.gauge('hookline_queue_depth', 'Jobs per queue and state', ['queue', 'state'], async (g) => {
     for (const q of queues) {
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized').catch(() => null);
@@ -12,7 +11,7 @@ export function registerStoreGauges(metrics: MetricsService, queues: Queue[], pr
     }
   });
   metrics.gauge('hookline_webhooks_disabled', 'Webhooks disabled by the system (DISABLED_DUE_TO_ERRORS)', [], async (g) => {
-    const n = await prisma.webhook.count({ where: { status: 'DISABLED_DUE_TO_ERRORS', deletedAt: null } }).catch(() => null);
+    const n = await disabledWebhooks().catch(() => null);
     if (n !== null) g.set(n);
   });
 }

@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Forbidden, Unauthorized } from '@hookline/common';
-import { PrismaService } from '@hookline/db';
 import { AuthedRequest, IS_PUBLIC, REQUIRED_PERMISSION } from './principal';
-import { Permission } from '@hookline/db';
+import { ClientsRepository, Permission } from '@hookline/db';
 import { TokenService } from './token.service';
 
 /**
@@ -15,7 +14,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
-    private readonly prisma: PrismaService,
+    private readonly clients: ClientsRepository,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -28,7 +27,7 @@ export class AuthGuard implements CanActivate {
     if (!claims) throw new Unauthorized('Invalid or expired token');
 
     // The one stateful check: revocation must take effect at once on every instance.
-    const client = await this.prisma.apiClient.findUnique({ where: { id: claims.sub }, select: { revokedAt: true, organizationId: true } });
+    const client = await this.clients.byId(claims.sub);
     if (!client || client.revokedAt || client.organizationId !== claims.org) throw new Unauthorized('Invalid or expired token');
 
     req.principal = { clientId: claims.sub, organizationId: claims.org, permissions: claims.perms };

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OAuthError, secretMatches } from '@hookline/common';
-import { Permission, PrismaService } from '@hookline/db';
+import { ClientsRepository, Permission } from '@hookline/db';
 import { TokenService } from './token.service';
 
 @Injectable()
@@ -8,12 +8,12 @@ export class AuthService {
   private readonly logger = new Logger(AuthService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly clients: ClientsRepository,
     private readonly tokens: TokenService,
   ) {}
 
   async issueToken(clientId: string, clientSecret: string, scope: string | undefined) {
-    const client = await this.prisma.apiClient.findUnique({ where: { id: clientId } });
+    const client = await this.clients.byId(clientId);
     // Logged by the caller, which knows whether the attempt is one of a flood (TokenThrottle).
     if (!client || client.revokedAt || !secretMatches(clientSecret, client.secretHash)) throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
     let permissions = client.permissions;

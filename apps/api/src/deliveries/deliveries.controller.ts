@@ -1,21 +1,20 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { NotFound, ValidationFailed } from '@hookline/common';
 import { DeliveryStatus } from '@hookline/db';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OrgQueryDto, PageQueryDto } from '../common/pagination.dto';
 import { AttemptDto } from '../webhooks/dto/webhook.dto';
-import { parseWebhookId } from '../webhooks/webhooks.controller';
+import { parseDeliveryId, parseWebhookId } from '../common/path-params';
 import { DeliveriesService } from './deliveries.service';
 
-const STATUSES = Object.values(DeliveryStatus);
+const DELIVERY_STATUSES = Object.values(DeliveryStatus);
 
 class ListDeliveriesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: STATUSES })
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @IsOptional()
-  @IsIn(STATUSES)
+  @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 }
 
@@ -28,7 +27,7 @@ class DeliveryDto {
   @ApiProperty() webhookId: number;
   @ApiProperty({ format: 'uuid' }) eventId: string;
   @ApiProperty() eventType: string;
-  @ApiProperty({ enum: STATUSES }) status: DeliveryStatus;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
   @ApiProperty({ description: 'ms since epoch' }) createdAt: number;
   @ApiProperty({ nullable: true, type: Number, description: 'When the next attempt is due (PENDING only)' }) nextAttemptAt: number | null;
   @ApiProperty({ type: [NumberedAttemptDto], description: 'Oldest first' }) attempts: NumberedAttemptDto[];
@@ -39,14 +38,6 @@ class DeliveryPageDto {
   @ApiProperty() page: number;
   @ApiProperty() size: number;
   @ApiProperty() total: number;
-}
-
-function parseDeliveryId(raw: string): bigint {
-  if (!/^\d{1,18}$/.test(raw)) {
-    if (/^\d+$/.test(raw)) throw new NotFound('Delivery not found or access denied');
-    throw ValidationFailed.field('deliveryId', 'deliveryId must be a positive integer');
-  }
-  return BigInt(raw);
 }
 
 @ApiTags('deliveries')

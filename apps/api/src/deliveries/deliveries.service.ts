@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Conflict, NotFound, Page } from '@hookline/common';
-import { DeliveryStatus, Prisma, PrismaService } from '@hookline/db';
+import { Conflict, DELIVERY_NOT_FOUND, NotFound, Page } from '@hookline/common';
+import { DeliveryLogRepository, DeliveryStatus, LoggedDelivery } from '@hookline/db';
 import { DeliveryQueue } from '@hookline/queue';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -26,10 +26,7 @@ export interface DeliveryView {
   attempts: AttemptView[];
 }
 
-const INCLUDE = { event: { select: { eventId: true } }, attempts: { orderBy: { number: 'asc' } } } satisfies Prisma.DeliveryInclude;
-type Row = Prisma.DeliveryGetPayload<{ include: typeof INCLUDE }>;
-
-function toView(d: Row): DeliveryView {
+function toView(d: LoggedDelivery): DeliveryView {
   return {
     id: Number(d.id),
     webhookId: d.webhookId,
@@ -57,25 +54,21 @@ export class DeliveriesService {
   private readonly logger = new Logger(DeliveriesService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly log: DeliveryLogRepository,
     private readonly webhooks: WebhooksService,
     private readonly queue: DeliveryQueue,
   ) {}
 
   async list(organizationId: number, webhookId: number, page: number, size: number, status?: DeliveryStatus): Promise<Page<DeliveryView>> {
     await this.webhooks.find(organizationId, webhookId);
-    const where: Prisma.DeliveryWhereInput = { webhookId, organizationId, status };
-    const [rows, total] = await Promise.all([
-      this.prisma.delivery.findMany({ where, include: INCLUDE, orderBy: { id: 'desc' }, skip: page * size, take: size }),
-      this.prisma.delivery.count({ where }),
-    ]);
+    const { rows, total } = await this.log.list(organizationId, webhookId, page, size, status);
     return { items: rows.map(toView), page, size, total };
   }
 
   async get(organizationId: number, webhookId: number, deliveryId: bigint): Promise<DeliveryView> {
     await this.webhooks.find(organizationId, webhookId);
-    const row = await this.prisma.delivery.findFirst({ where: { id: deliveryId, webhookId, organizationId }, include: INCLUDE });
-    if (!row) throw new NotFound('Delivery not found or access denied');
+    const row = await this.log.get(organizationId, webhookId, deliveryId);
+    if (!row) throw new NotFound(DELIVERY_NOT_FOUND);
     return toView(row);
   }
 
@@ -83,12 +76,8 @@ export class DeliveriesService {
   async redeliver(organizationId: number, webhookId: number, deliveryId: bigint): Promise<DeliveryView> {
     const webhook = await this.webhooks.find(organizationId, webhookId);
     if (webhook.status !== 'ENABLED') throw new Conflict(`Webhook is ${webhook.status}; set status ENABLED before redelivering`);
-    const original = await this.prisma.delivery.findFirst({ where: { id: deliveryId, webhookId, organizationId } });
-    if (!original) throw new NotFound('Delivery not found or access denied');
-    const created = await this.prisma.delivery.create({
-      data: { organizationId, webhookId, eventRowId: original.eventRowId, eventType: original.eventType },
-      include: INCLUDE,
-    });
+    const created = await this.log.redeliver(organizationId, webhookId, deliveryId);
+    if (!created) throw new NotFound(DELIVERY_NOT_FOUND);
     await this.queue.enqueueAttempts([{ deliveryId: created.id, attempt: 1 }]).catch((err) => {
       this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveryId: String(created.id), error: (err as Error).message });
     });

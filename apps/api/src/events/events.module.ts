@@ -1,6 +1,11 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { EventsController } from './events.controller';
+import { INGEST_FAULTS, IngestFaults, NO_INGEST_FAULTS } from './ingest-faults';
 import { IngestService } from './ingest.service';
 
-@Module({ controllers: [EventsController], providers: [IngestService] })
-export class EventsModule {}
+@Module({})
+export class EventsModule {
+  static register(faults: IngestFaults = NO_INGEST_FAULTS): DynamicModule {
+    return { module: EventsModule, controllers: [EventsController], providers: [IngestService, { provide: INGEST_FAULTS, useValue: faults }] };
+  }
+}

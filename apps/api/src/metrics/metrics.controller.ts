@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
 import type { Response } from 'express';
 import { MetricsService } from '@hookline/common';
-import { PrismaService } from '@hookline/db';
+import { WebhookCountersRepository } from '@hookline/db';
 import { QUEUES, registerStoreGauges } from '@hookline/queue';
 import { Public } from '../auth/principal';
 
@@ -14,11 +14,11 @@ import { Public } from '../auth/principal';
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
-    prisma: PrismaService,
+    counters: WebhookCountersRepository,
     @Inject(getQueueToken(QUEUES.delivery)) deliveries: Queue,
     @Inject(getQueueToken(QUEUES.email)) emails: Queue,
   ) {
-    registerStoreGauges(metrics, [deliveries, emails], prisma);
+    registerStoreGauges(metrics, [deliveries, emails], () => counters.disabledByErrors());
   }
 
   @Public()

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { PrismaService } from '@hookline/db';
+import { NotificationsRepository } from '@hookline/db';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PageQueryDto } from '../common/pagination.dto';
@@ -29,7 +29,7 @@ class NotificationPageDto {
 @ApiBearerAuth()
 @Controller('api/v1/organization/notifications')
 export class NotificationsController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly notifications: NotificationsRepository) {}
 
   @Get()
   @RequirePermission('WEBHOOKS_READ')
@@ -37,11 +37,7 @@ export class NotificationsController {
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiErrors(400)
   async list(@TargetOrg() organizationId: number, @Query() q: PageQueryDto) {
-    const where = { organizationId };
-    const [rows, total] = await Promise.all([
-      this.prisma.notification.findMany({ where, orderBy: { id: 'desc' }, skip: q.page * q.size, take: q.size }),
-      this.prisma.notification.count({ where }),
-    ]);
+    const { rows, total } = await this.notifications.list(organizationId, q.page, q.size);
     return {
       items: rows.map((n) => ({
         id: Number(n.id),

@@ -11,8 +11,10 @@ export interface WebhookDraft {
   method: HttpMethod;
   contentType: ContentType;
   authType: AuthType;
-  oauth2: { tokenUrl: string; clientId: string; scope: string | null; audience: string | null; hasSecret: boolean } | null;
-  basicAuth: { username: string; hasPassword: boolean } | null;
+  /** `newSecret`: one the request sent, to store; null keeps the stored one (`hasSecret` says whether there is one). */
+  oauth2: { tokenUrl: string; clientId: string; scope: string | null; audience: string | null; hasSecret: boolean; newSecret: string | null } | null;
+  /** `newPassword`: one the request sent, to store; null keeps the stored one. */
+  basicAuth: { username: string; hasPassword: boolean; newPassword: string | null } | null;
   headers: { name: string; value: string }[];
   bodyTemplate: string | null;
   failureNotifyUserIds: number[];
@@ -29,13 +31,25 @@ export function createdDraft(dto: CreateWebhookDto): WebhookDraft {
     method: dto.method ?? 'POST',
     contentType: dto.contentType ?? 'JSON',
     authType: dto.authType ?? 'NONE',
-    oauth2: dto.oauth2 ? { tokenUrl: dto.oauth2.tokenUrl, clientId: dto.oauth2.clientId, scope: dto.oauth2.scope ?? null, audience: dto.oauth2.audience ?? null, hasSecret: !!dto.oauth2.clientSecret } : null,
-    basicAuth: dto.basicAuth ? { username: dto.basicAuth.username, hasPassword: !!dto.basicAuth.password } : null,
+    oauth2: dto.oauth2 ? sentOauth2(dto.oauth2, false) : null,
+    basicAuth: dto.basicAuth ? sentBasicAuth(dto.basicAuth, false) : null,
     headers: (dto.headers ?? []).map((h) => ({ name: h.name, value: h.value })),
     bodyTemplate: dto.bodyTemplate ?? null,
     failureNotifyUserIds: dto.failureNotifyUserIds ?? [],
     failureLimit: dto.failureLimit ?? 10,
   };
+}
+
+/** OAuth2 settings as sent; without a secret, the stored one (if `stored`) is kept. */
+function sentOauth2(o: NonNullable<CreateWebhookDto['oauth2']>, stored: boolean): WebhookDraft['oauth2'] {
+  const newSecret = o.clientSecret || null;
+  return { tokenUrl: o.tokenUrl, clientId: o.clientId, scope: o.scope ?? null, audience: o.audience ?? null, hasSecret: !!newSecret || stored, newSecret };
+}
+
+/** Basic credentials as sent; without a password, the stored one (if `stored`) is kept. */
+function sentBasicAuth(b: NonNullable<CreateWebhookDto['basicAuth']>, stored: boolean): WebhookDraft['basicAuth'] {
+  const newPassword = b.password || null;
+  return { username: b.username, hasPassword: !!newPassword || stored, newPassword };
 }
 
 /** The stored webhook with the request's fields applied: what the update must validate. */
@@ -56,15 +70,11 @@ export function updatedDraft(current: Webhook, dto: UpdateWebhookDto): WebhookDr
     contentType: dto.contentType ?? current.contentType,
     authType,
     oauth2: keepOauth
-      ? { tokenUrl: current.oauth2TokenUrl!, clientId: current.oauth2ClientId!, scope: current.oauth2Scope, audience: current.oauth2Audience, hasSecret: storedOauthSecret }
+      ? { tokenUrl: current.oauth2TokenUrl!, clientId: current.oauth2ClientId!, scope: current.oauth2Scope, audience: current.oauth2Audience, hasSecret: storedOauthSecret, newSecret: null }
       : dto.oauth2
-        ? { tokenUrl: dto.oauth2.tokenUrl, clientId: dto.oauth2.clientId, scope: dto.oauth2.scope ?? null, audience: dto.oauth2.audience ?? null, hasSecret: !!dto.oauth2.clientSecret || storedOauthSecret }
+        ? sentOauth2(dto.oauth2, storedOauthSecret)
         : null,
-    basicAuth: keepBasic
-      ? { username: current.basicUsername!, hasPassword: storedPassword }
-      : dto.basicAuth
-        ? { username: dto.basicAuth.username, hasPassword: !!dto.basicAuth.password || storedPassword }
-        : null,
+    basicAuth: keepBasic ? { username: current.basicUsername!, hasPassword: storedPassword, newPassword: null } : dto.basicAuth ? sentBasicAuth(dto.basicAuth, storedPassword) : null,
     headers: dto.headers ? dto.headers.map((h) => ({ name: h.name, value: h.value })) : ((current.headers as WebhookDraft['headers']) ?? []),
     bodyTemplate: dto.bodyTemplate !== undefined ? dto.bodyTemplate : current.bodyTemplate,
     failureNotifyUserIds: dto.failureNotifyUserIds ?? current.failureNotifyUserIds,
@@ -95,12 +105,12 @@ function originOf(template: string): string {
  * again. Otherwise a client that can edit webhooks but never saw the secret
  * could point it at a server of its own.
  */
-export function unboundSecretErrors(current: Webhook, dto: UpdateWebhookDto, draft: WebhookDraft): FieldError[] {
+export function unboundSecretErrors(current: Webhook, draft: WebhookDraft): FieldError[] {
   const errors: FieldError[] = [];
-  if (draft.basicAuth && current.authType === 'BASIC' && !dto.basicAuth?.password && originOf(draft.url) !== originOf(current.url)) {
+  if (draft.basicAuth && current.authType === 'BASIC' && !draft.basicAuth.newPassword && originOf(draft.url) !== originOf(current.url)) {
     errors.push({ field: 'basicAuth.password', message: "basicAuth.password must be sent again when the url's origin changes: a stored password goes only where it was entered" });
   }
-  if (draft.oauth2 && current.authType === 'OAUTH2' && !dto.oauth2?.clientSecret && draft.oauth2.tokenUrl !== current.oauth2TokenUrl) {
+  if (draft.oauth2 && current.authType === 'OAUTH2' && !draft.oauth2.newSecret && draft.oauth2.tokenUrl !== current.oauth2TokenUrl) {
     errors.push({ field: 'oauth2.clientSecret', message: 'oauth2.clientSecret must be sent again when tokenUrl changes: a stored client secret goes only where it was entered' });
   }
   return errors;

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@hookline/config';
 import { FieldError } from '@hookline/common';
-import { PrismaService } from '@hookline/db';
-import { TargetPolicy } from '@hookline/delivery';
-import { EventTypeSpec, eventTypeForTrigger, sampleEvent } from '@hookline/events';
-import { Destination, buildRenderContext } from '@hookline/templating';
+import { OrganizationsRepository, UsersRepository } from '@hookline/db';
+import { BODY_DESTINATION, TargetPolicy } from '@hookline/delivery';
+import { EventTypeSpec, UUID, eventTypeForTrigger, sampleEvent } from '@hookline/events';
+import { buildRenderContext } from '@hookline/templating';
 import { checkTemplate } from './template-check';
 import { WebhookDraft, withoutComments } from './webhook-draft';
 
 const MAX_BODY_TEMPLATE_BYTES = 16 * 1024;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Hop-by-hop, framing and authentication headers are Hookline's to set, never a template's. */
 const FORBIDDEN_HEADERS = new Set([
@@ -19,32 +17,28 @@ const FORBIDDEN_HEADERS = new Set([
   'content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature',
 ]);
 
-const BODY_DESTINATION: Record<WebhookDraft['contentType'], Destination> = { JSON: 'json', PLAIN_TEXT: 'text', URL_ENCODED_FORM: 'form' };
-
 /**
  * Validation of a whole webhook definition (SPEC §3, §4, §5.5): every problem is
  * reported at once, one entry per bad field.
  */
 @Injectable()
 export class WebhookValidator {
-  private readonly policy: TargetPolicy;
-
   constructor(
-    config: ConfigService,
-    private readonly prisma: PrismaService,
-  ) {
-    this.policy = new TargetPolicy(config.get('allowedTargetCidrs'));
-  }
+    private readonly policy: TargetPolicy,
+    private readonly organizations: OrganizationsRepository,
+    private readonly users: UsersRepository,
+  ) {}
 
   /** Every problem of the draft; `namedUserIds` are the failure receivers the request itself names. */
-  async validate(organizationId: number, draft: WebhookDraft, organizationName: string, namedUserIds: number[]): Promise<FieldError[]> {
+  async validate(organizationId: number, draft: WebhookDraft, namedUserIds: number[]): Promise<FieldError[]> {
     const errors: FieldError[] = [];
     const add = (field: string, message: string) => errors.push({ field, message });
     const spec = eventTypeForTrigger(draft.triggerType);
     if (!spec) add('triggerType', `unknown trigger type "${draft.triggerType}"`);
 
     this.checkDataTrigger(draft, spec, add);
-    const ctx = spec ? buildRenderContext({ event: sampleEvent(spec), webhook: { id: 1, name: draft.name }, organization: { id: organizationId, name: organizationName } }) : null;
+    const organization = await this.organizations.get(organizationId);
+    const ctx = spec ? buildRenderContext({ event: sampleEvent(spec), webhook: { id: 1, name: draft.name }, organization: { id: organizationId, name: organization.name } }) : null;
     this.checkUrl(draft.url, spec, ctx, add);
     this.checkAuth(draft, add);
     this.checkHeaders(draft.headers, spec, add);
@@ -164,9 +158,7 @@ export class WebhookValidator {
   private async checkUsers(organizationId: number, ids: number[], add: (f: string, m: string) => void) {
     const bad = ids.filter((id) => !Number.isInteger(id) || id < 1 || id > 2_147_483_647);
     const valid = ids.filter((id) => !bad.includes(id));
-    const found = valid.length
-      ? new Set((await this.prisma.user.findMany({ where: { organizationId, id: { in: valid } }, select: { id: true } })).map((u) => u.id))
-      : new Set<number>();
+    const found = await this.users.existing(organizationId, valid);
     ids.forEach((id, i) => {
       if (!found.has(id)) add(`failureNotifyUserIds[${i}]`, `user ${id} is not a user of this organization`);
     });

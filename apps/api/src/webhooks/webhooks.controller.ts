@@ -1,18 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { NotFound, ValidationFailed, WEBHOOK_NOT_FOUND } from '@hookline/common';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { parseWebhookId } from '../common/path-params';
 import { CreateWebhookDto, ListWebhooksQueryDto, OrgQueryDto, RotatedSecretDto, TestAttemptDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
-
-/** `{id}` path parameter: not an integer → 400; beyond int4 cannot exist → 404. */
-export function parseWebhookId(raw: string): number {
-  if (!/^\d+$/.test(raw)) throw ValidationFailed.field('id', 'id must be a positive integer');
-  const id = Number(raw);
-  if (id < 1 || id > 2_147_483_647) throw new NotFound(WEBHOOK_NOT_FOUND);
-  return id;
-}
 
 @ApiTags('webhooks')
 @ApiBearerAuth()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService, MicroBatcher } from '@hookline/common';
-import { SqlPool } from '@hookline/db';
+import { DeliveriesRepository } from '@hookline/db';
 import { Lease, LeaseKeeper } from './lease-keeper';
 import { WebhookDefinitions } from './webhook-definitions';
 
@@ -21,18 +21,6 @@ export type Claim =
       lease: Lease;
     };
 
-interface ClaimedRow {
-  id: string;
-  att: number;
-  webhook_id: number;
-  organization_id: number;
-  active: boolean;
-  /** updated_at in epoch milliseconds (bigint as text): cheaper to read than a timestamp. */
-  version: string;
-  payload: Record<string, unknown>;
-  lease: Date;
-}
-
 /**
  * Claims attempts for sending, many at once (SPEC §7: no two workers send the
  * same attempt concurrently). One conditional UPDATE takes a lease on every
@@ -46,7 +34,7 @@ export class ClaimBatcher {
   private readonly leaseSeconds: number;
 
   constructor(
-    private readonly sql: SqlPool,
+    private readonly deliveries: DeliveriesRepository,
     private readonly definitions: WebhookDefinitions,
     private readonly leases: LeaseKeeper,
     private readonly metrics: MetricsService,
@@ -69,27 +57,13 @@ export class ClaimBatcher {
       const key = `${i.deliveryId}:${i.attempt}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
-    // Asynchronous commit: a claim lost in a crash only allows a duplicate send.
-    const { rows } = await this.sql.queryRelaxed<ClaimedRow>(
-      `WITH v AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS t(id, att)),
-       claimed AS (
-         UPDATE delivery d SET claim_expires_at = now() + make_interval(secs => $3)
-         FROM v
-         -- id = ANY(...) makes the planner fetch the rows by primary key rather than
-         -- scan every PENDING delivery (it cannot estimate unnest's row count).
-         WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
-           AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
-         RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id, d.claim_expires_at
-       )
-       SELECT c.id, c.att, c.webhook_id, c.organization_id, c.claim_expires_at AS lease, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, (extract(epoch FROM w.updated_at) * 1000)::bigint AS version, e.payload
-       FROM claimed c JOIN webhook w ON w.id = c.webhook_id JOIN event e ON e.id = c.event_row_id`,
-      [unique.map((i) => String(i.deliveryId)), unique.map((i) => i.attempt), this.leaseSeconds],
-    );
+    const rows = await this.deliveries.claim(unique, this.leaseSeconds);
 
     const byKey = new Map(rows.map((r) => [`${r.id}:${r.att}`, r]));
-    const inactive = rows.filter((r) => !r.active).map((r) => r.id);
+    const inactive = rows.filter((r) => !r.active);
     if (inactive.length) {
-      await this.sql.query(`UPDATE delivery SET status = 'CANCELLED', completed_at = now(), claim_expires_at = NULL WHERE id = ANY($1::bigint[]) AND status = 'PENDING'`, [inactive]);
+      // Their leases are this flush's: cancelled with the rest of those webhooks' queue.
+      await this.deliveries.cancelPending([...new Set(inactive.map((r) => r.webhook_id))], { held: inactive.map((r) => BigInt(r.id)) });
     }
     await this.definitions.ensure(new Map(rows.filter((r) => r.active).map((r) => [r.webhook_id, Number(r.version)])));
 

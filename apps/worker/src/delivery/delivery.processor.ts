@@ -34,10 +34,11 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
       const key = r.status === 'fulfilled' ? r.value : r.reason instanceof ShuttingDownError ? 'left' : 'error';
       counts[key] = (counts[key] ?? 0) + 1;
     }
-    this.logger.log({ msg: 'delivery job', jobId: job.id, attempt, deliveries: ids.length, ...counts, durationMs: Date.now() - start });
     // Deliveries not done (infrastructure error, or left at shutdown) make the job
     // fail and be retried; those already done are skipped by their claims.
     const failure = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    const why = failure ? { firstError: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) } : {};
+    this.logger.log({ msg: 'delivery job', jobId: job.id, attempt, deliveries: ids.length, ...counts, ...why, durationMs: Date.now() - start });
     if (failure) throw failure.reason;
     return counts;
   }

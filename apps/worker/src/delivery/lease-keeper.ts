@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
-import { SqlPool } from '@hookline/db';
+import { DeliveriesRepository } from '@hookline/db';
 
 /** A claim on one attempt, as this worker holds it. */
 export interface Lease {
@@ -30,7 +30,7 @@ export class LeaseKeeper implements OnModuleDestroy {
   readonly leaseMs: number;
 
   constructor(
-    private readonly sql: SqlPool,
+    private readonly deliveries: DeliveriesRepository,
     config: ConfigService,
   ) {
     this.leaseMs = config.get('claimLeaseMs');
@@ -57,13 +57,7 @@ export class LeaseKeeper implements OnModuleDestroy {
     const due = [...this.held].filter((l) => l.deadline - startedAt < this.leaseMs / 2);
     if (!due.length) return;
     try {
-      const { rows } = await this.sql.query<{ id: string; att: number; lease: Date }>(
-        `UPDATE delivery d SET claim_expires_at = now() + make_interval(secs => $4)
-         FROM unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS v(id, att, lease)
-         WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1 AND d.claim_expires_at = v.lease
-         RETURNING d.id, v.att, d.claim_expires_at AS lease`,
-        [due.map((l) => String(l.deliveryId)), due.map((l) => l.attempt), due.map((l) => l.expiresAt.toISOString()), this.leaseMs / 1000],
-      );
+      const rows = await this.deliveries.renewLeases(due.map((l) => ({ deliveryId: l.deliveryId, attempt: l.attempt, lease: l.expiresAt })), this.leaseMs / 1000);
       const renewed = new Map(rows.map((r) => [`${r.id}:${r.att}`, r.lease]));
       for (const l of due) {
         const lease = renewed.get(`${l.deliveryId}:${l.attempt}`);

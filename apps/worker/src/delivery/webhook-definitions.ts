@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher } from '@hookline/common';
-import { PrismaService } from '@hookline/db';
+import { WebhooksRepository } from '@hookline/db';
 import { ExecutableWebhook, toExecutableWebhook } from '@hookline/delivery';
 
 interface Entry {
@@ -25,7 +25,7 @@ export class WebhookDefinitions {
   private readonly entries = new Map<number, Entry>();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhooksRepository,
     private readonly cipher: SecretCipher,
   ) {}
 
@@ -33,7 +33,7 @@ export class WebhookDefinitions {
   async ensure(wanted: Map<number, number>): Promise<void> {
     const stale = [...wanted].filter(([id, version]) => this.entries.get(id)?.version !== version).map(([id]) => id);
     if (!stale.length) return;
-    const rows = await this.prisma.webhook.findMany({ where: { id: { in: stale } }, include: { organization: { select: { id: true, name: true } } } });
+    const rows = await this.webhooks.forSending(stale);
     if (this.entries.size + rows.length > MAX_ENTRIES) this.entries.clear();
     for (const row of rows) {
       // As of the epoch: every stored secret, decrypted once; get() applies the overlap.

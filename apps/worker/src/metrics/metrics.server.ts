@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { ConfigService } from '@hookline/config';
 import { MetricsService } from '@hookline/common';
-import { PrismaService } from '@hookline/db';
+import { PrismaService, WebhookCountersRepository } from '@hookline/db';
 import { QUEUES, REDIS, registerStoreGauges } from '@hookline/queue';
 
 /**
@@ -22,11 +22,12 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     private readonly metrics: MetricsService,
     private readonly config: ConfigService,
     private readonly prisma: PrismaService,
+    counters: WebhookCountersRepository,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(getQueueToken(QUEUES.delivery)) deliveries: Queue,
     @Inject(getQueueToken(QUEUES.email)) emails: Queue,
   ) {
-    registerStoreGauges(metrics, [deliveries, emails], prisma);
+    registerStoreGauges(metrics, [deliveries, emails], () => counters.disabledByErrors());
   }
 
   onApplicationBootstrap() {

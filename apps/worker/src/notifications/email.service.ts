@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { Transporter } from 'nodemailer';
 import { ConfigService } from '@hookline/config';
-import { PrismaService } from '@hookline/db';
+import { NotificationsRepository } from '@hookline/db';
 
 export type EmailResult = 'sent' | 'skipped' | 'not-pending';
 
@@ -17,7 +17,7 @@ export class EmailService implements OnModuleDestroy {
   private readonly from: string;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly notifications: NotificationsRepository,
     config: ConfigService,
   ) {
     const url = config.get('smtpUrl');
@@ -26,25 +26,21 @@ export class EmailService implements OnModuleDestroy {
   }
 
   async send(notificationId: bigint, finalTry: boolean): Promise<EmailResult> {
-    const claimed = await this.prisma.notification.updateManyAndReturn({
-      where: { id: notificationId, emailStatus: 'PENDING' },
-      data: { emailStatus: 'SENDING' },
-    });
-    const n = claimed[0];
+    const n = await this.notifications.claimForSending(notificationId);
     if (!n) return 'not-pending';
     if (!this.transport) {
-      await this.prisma.notification.update({ where: { id: n.id }, data: { emailStatus: 'SKIPPED', emailError: 'SMTP_URL is not set' } });
+      await this.notifications.settle(n.id, 'SKIPPED', 'SMTP_URL is not set');
       this.logger.warn({ msg: 'email skipped: SMTP_URL is not set', notificationId: String(n.id), webhookId: n.webhookId, userId: n.userId });
       return 'skipped';
     }
     try {
       await this.transport.sendMail({ from: this.from, to: n.email, subject: n.subject, text: n.message });
-      await this.prisma.notification.update({ where: { id: n.id }, data: { emailStatus: 'SENT', emailError: null } });
+      await this.notifications.settle(n.id, 'SENT', null);
       this.logger.log({ msg: 'email sent', notificationId: String(n.id), webhookId: n.webhookId, userId: n.userId });
       return 'sent';
     } catch (err) {
       const message = (err as Error).message.slice(0, 500);
-      await this.prisma.notification.update({ where: { id: n.id }, data: { emailStatus: finalTry ? 'FAILED' : 'PENDING', emailError: message } });
+      await this.notifications.settle(n.id, finalTry ? 'FAILED' : 'PENDING', message);
       throw err;
     }
   }

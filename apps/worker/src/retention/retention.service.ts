@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
-import { PrismaService } from '@hookline/db';
+import { EventsRepository, NotificationsRepository, WebhooksRepository } from '@hookline/db';
 
 const BATCH = 5000;
 
@@ -11,7 +11,9 @@ export class RetentionService {
   private readonly days: number;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
+    private readonly webhooks: WebhooksRepository,
+    private readonly notifications: NotificationsRepository,
     config: ConfigService,
   ) {
     this.days = config.get('retentionDays');
@@ -21,20 +23,12 @@ export class RetentionService {
     const cutoff = new Date(now.getTime() - this.days * 86400_000);
     let events = 0;
     for (;;) {
-      // Deliveries and attempts go with their event (ON DELETE CASCADE).
-      const n = await this.prisma.$executeRaw`
-        DELETE FROM event WHERE id IN (
-          SELECT e.id FROM event e
-          WHERE e.created_at < ${cutoff}
-            AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.event_row_id = e.id AND d.status = 'PENDING')
-          LIMIT ${BATCH})`;
+      const n = await this.events.pruneBefore(cutoff, BATCH);
       events += n;
       if (n < BATCH) break;
     }
-    const webhooks = await this.prisma.$executeRaw`
-      DELETE FROM webhook w WHERE w.deleted_at < ${cutoff}
-        AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.webhook_id = w.id AND d.status = 'PENDING')`;
-    await this.prisma.$executeRaw`DELETE FROM notification WHERE created_at < ${cutoff}`;
+    const webhooks = await this.webhooks.pruneDeleted(cutoff);
+    await this.notifications.pruneBefore(cutoff);
     if (events || webhooks) this.logger.log({ msg: 'retention pruned', events, webhooks, olderThan: cutoff.toISOString() });
     return { events, webhooks };
   }

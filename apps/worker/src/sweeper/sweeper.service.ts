@@ -1,21 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
-import { PrismaService, SqlPool } from '@hookline/db';
+import { DeliveriesRepository, NotificationsRepository, OverdueDelivery } from '@hookline/db';
 import { DeliveryQueue, deliveryBatchJobId, deliveryJobId, emailJobId, recoveryJobId } from '@hookline/queue';
 
 const BATCH = 500;
 /** Overdue deliveries looked at per sweep: a large backlog is walked through in one sweep, up to this. */
 const MAX_PER_SWEEP = 20_000;
-
-interface Overdue {
-  id: string;
-  attempt_count: number;
-  batch_id: string | null;
-  next_attempt_at: Date;
-  /** A lease that ran out: the worker that claimed the attempt is gone (a live one renews its leases). */
-  claim_expires_at: Date | null;
-}
 
 /**
  * Re-enqueues committed work that never reached Redis, or whose job was lost
@@ -33,8 +24,8 @@ export class SweeperService {
   private readonly graceMs: number;
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly sql: SqlPool,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly notifications: NotificationsRepository,
     private readonly queue: DeliveryQueue,
     config: ConfigService,
   ) {
@@ -51,10 +42,10 @@ export class SweeperService {
   /** Walks the overdue deliveries in due order, page by page, re-enqueueing those whose job is gone. */
   private async sweepDeliveries(): Promise<number> {
     const cutoff = new Date(Date.now() - this.graceMs);
-    let after: Overdue | null = null;
+    let after: OverdueDelivery | null = null;
     let requeued = 0;
     for (let seen = 0; seen < MAX_PER_SWEEP; ) {
-      const page = await this.overdue(cutoff, after);
+      const page = await this.deliveries.overdue(cutoff, after, BATCH);
       requeued += await this.requeueLost(page);
       seen += page.length;
       if (page.length < BATCH) break;
@@ -63,21 +54,8 @@ export class SweeperService {
     return requeued;
   }
 
-  private async overdue(cutoff: Date, after: Overdue | null): Promise<Overdue[]> {
-    // 'PENDING' as a literal: the planner must see it to use the partial index of pending deliveries.
-    const { rows } = await this.sql.query<Overdue>(
-      `SELECT id, attempt_count, batch_id, next_attempt_at, claim_expires_at FROM delivery
-       WHERE status = 'PENDING' AND next_attempt_at < $1 AND (claim_expires_at IS NULL OR claim_expires_at < now())
-         AND ($2::timestamptz IS NULL OR (next_attempt_at, id) > ($2, $3::bigint))
-       ORDER BY next_attempt_at, id
-       LIMIT ${BATCH}`,
-      [cutoff, after?.next_attempt_at ?? null, after?.id ?? null],
-    );
-    return rows;
-  }
-
   /** Re-enqueues the page's lost attempts and retries its failed jobs; returns how many. */
-  private async requeueLost(page: Overdue[]): Promise<number> {
+  private async requeueLost(page: OverdueDelivery[]): Promise<number> {
     const carriers = await this.carriers(page);
     const missing = page.filter((_, i) => !carriers[i]).map((d) => ({ deliveryId: d.id, attempt: d.attempt_count + 1, lapsedLease: d.claim_expires_at ?? undefined }));
     if (missing.length) await this.queue.enqueueAttempts(missing);
@@ -97,7 +75,7 @@ export class SweeperService {
    * it belongs to a dead worker. Otherwise its own job, or for a first attempt
    * its batch's.
    */
-  private carriers(deliveries: Overdue[]): Promise<(Job | undefined)[]> {
+  private carriers(deliveries: OverdueDelivery[]): Promise<(Job | undefined)[]> {
     const lookups = new Map<string, Promise<Job | undefined>>();
     const lookup = (jobId: string) => {
       if (!lookups.has(jobId)) lookups.set(jobId, this.queue.deliveries.getJob(jobId));
@@ -117,12 +95,11 @@ export class SweeperService {
   /** Emails: PENDING ones whose job is gone, and SENDING ones a dead worker left behind. */
   private async sweepEmails(): Promise<number> {
     const cutoff = new Date(Date.now() - this.graceMs);
-    await this.prisma.notification.updateMany({ where: { emailStatus: 'SENDING', createdAt: { lt: new Date(Date.now() - 5 * 60_000) } }, data: { emailStatus: 'PENDING' } });
-    const pending = await this.prisma.notification.findMany({ where: { emailStatus: 'PENDING', createdAt: { lt: cutoff } }, select: { id: true }, take: BATCH });
+    await this.notifications.releaseAbandoned(new Date(Date.now() - 5 * 60_000));
     const lost: bigint[] = [];
-    for (const n of pending) {
-      const job = await this.queue.emails.getJob(emailJobId(n.id));
-      if (!job) lost.push(n.id);
+    for (const id of await this.notifications.pendingBefore(cutoff, BATCH)) {
+      const job = await this.queue.emails.getJob(emailJobId(id));
+      if (!job) lost.push(id);
       else if (await job.isFailed()) await job.retry().catch(() => undefined);
     }
     await this.queue.enqueueEmails(lost);

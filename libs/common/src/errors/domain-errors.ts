@@ -58,6 +58,7 @@ export class ServiceUnavailable extends DomainError {
 /** Organization scoping (SPEC §2): one message whether or not the organization exists. */
 export const ORG_ACCESS_DENIED = 'Organization not found or access denied';
 export const WEBHOOK_NOT_FOUND = 'Webhook not found or access denied';
+export const DELIVERY_NOT_FOUND = 'Delivery not found or access denied';
 
 /** An RFC 6749 §5.2 error of the token endpoint; rendered as `{error, error_description}`. */
 export class OAuthError extends Error {

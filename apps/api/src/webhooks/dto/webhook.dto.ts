@@ -22,7 +22,7 @@ import { OrgQueryDto, PageQueryDto } from '../../common/pagination.dto';
 export const METHODS = Object.values(HttpMethod);
 export const CONTENT_TYPES = Object.values(ContentType);
 export const AUTH_TYPES = Object.values(AuthType);
-export const STATUSES = Object.values(WebhookStatus);
+export const WEBHOOK_STATUSES = Object.values(WebhookStatus);
 
 export class OAuth2ConfigDto {
   @ApiProperty({ example: 'https://auth.example.com/oauth2/token' })
@@ -161,9 +161,9 @@ export class CreateWebhookDto {
   @Max(1000)
   failureLimit?: number;
 
-  @ApiPropertyOptional({ enum: STATUSES, default: 'ENABLED', description: 'DISABLED_DUE_TO_ERRORS is set only by the system and ignored here' })
+  @ApiPropertyOptional({ enum: WEBHOOK_STATUSES, default: 'ENABLED', description: 'DISABLED_DUE_TO_ERRORS is set only by the system and ignored here' })
   @IsOptional()
-  @IsIn(STATUSES)
+  @IsIn(WEBHOOK_STATUSES)
   status?: WebhookStatus;
 }
 
@@ -171,9 +171,9 @@ export class CreateWebhookDto {
 export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {}
 
 export class ListWebhooksQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: STATUSES })
+  @ApiPropertyOptional({ enum: WEBHOOK_STATUSES })
   @IsOptional()
-  @IsIn(STATUSES)
+  @IsIn(WEBHOOK_STATUSES)
   status?: WebhookStatus;
 
   @ApiPropertyOptional({ enum: TRIGGER_TYPES })
@@ -200,7 +200,7 @@ export class WebhookDto {
   @ApiProperty({ nullable: true, type: String }) bodyTemplate: string | null;
   @ApiProperty({ type: [Number] }) failureNotifyUserIds: number[];
   @ApiProperty() failureLimit: number;
-  @ApiProperty({ enum: STATUSES }) status: WebhookStatus;
+  @ApiProperty({ enum: WEBHOOK_STATUSES }) status: WebhookStatus;
   @ApiProperty({ readOnly: true }) consecutiveFailures: number;
   @ApiProperty({ readOnly: true }) totalAttempts: number;
   @ApiProperty({ description: 'ms since epoch' }) createdAt: number;

@@ -12,24 +12,31 @@ const USAGE = `Usage:
       Re-encrypts every stored secret from HOOKLINE_PREVIOUS_ENCRYPTION_KEY to
       HOOKLINE_ENCRYPTION_KEY (docs/operations.md).`;
 
+/** A Prisma client for one command, disconnected when it is done. */
+async function withPrisma<T>(fn: (prisma: PrismaClient) => Promise<T>): Promise<T> {
+  const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(), 1) });
+  try {
+    return await fn(prisma);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'rotate-encryption-key') {
-    const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(), 1) });
-    try {
-      const done = await rotateEncryptionKey(prisma, keyFrom('HOOKLINE_PREVIOUS_ENCRYPTION_KEY'), keyFrom('HOOKLINE_ENCRYPTION_KEY'));
-      process.stdout.write(`${JSON.stringify(done)}\n`);
-      return 0;
-    } finally {
-      await prisma.$disconnect();
-    }
+    const done = await withPrisma((prisma) => rotateEncryptionKey(prisma, keyFrom('HOOKLINE_PREVIOUS_ENCRYPTION_KEY'), keyFrom('HOOKLINE_ENCRYPTION_KEY')));
+    process.stdout.write(`${JSON.stringify(done)}\n`);
+    return 0;
   }
-  if (command !== 'bootstrap') {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (command === 'bootstrap') return bootstrapCommand(rest);
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+async function bootstrapCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: rest,
+    args,
     options: { org: { type: 'string' }, parent: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
     strict: true,
   });
@@ -47,20 +54,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('--parent must be an organization id\n');
     return 2;
   }
-  const prisma = new PrismaClient({ adapter: pgAdapterFor(databaseUrlFrom(), 1) });
-  try {
-    const result = await bootstrap(prisma, org, parent);
-    if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
-    else {
-      process.stdout.write(
-        `Organization ${result.organizationId} "${org}" created.\n` +
-          `  clientId:     ${result.clientId}\n  clientSecret: ${result.clientSecret}   (shown once)\n`,
-      );
-    }
-    return 0;
-  } finally {
-    await prisma.$disconnect();
+  const result = await withPrisma((prisma) => bootstrap(prisma, org, parent));
+  if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
+  else {
+    process.stdout.write(
+      `Organization ${result.organizationId} "${org}" created.\n` + `  clientId:     ${result.clientId}\n  clientSecret: ${result.clientSecret}   (shown once)\n`,
+    );
   }
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { ConfigService } from '@hookline/config';
+import { pgConnection } from './connection';
 
 /**
  * A PostgreSQL restart must never crash the process. node-postgres emits a
@@ -16,10 +17,11 @@ export function guardPool(pool: pg.Pool): pg.Pool {
 }
 
 /**
- * A node-postgres pool for the worker's hot path: set-based statements over
- * arrays (claims and attempt records for a whole batch), where Prisma's
- * per-query overhead would cost more than the statement. Everything else goes
- * through PrismaService. Same database and schema rules (`?schema=`).
+ * node-postgres pools for the repositories' set-based statements over arrays
+ * (ingestion's events and deliveries, the worker's claims, leases and records
+ * for a whole batch), where Prisma's per-query overhead would cost more than
+ * the statement. The other repository methods use PrismaService. Same
+ * database and schema rules (`?schema=`).
  */
 @Injectable()
 export class SqlPool implements OnModuleDestroy {
@@ -33,13 +35,10 @@ export class SqlPool implements OnModuleDestroy {
   readonly relaxed: pg.Pool;
 
   constructor(config: ConfigService) {
-    const u = new URL(config.get('databaseUrl'));
-    const schema = u.searchParams.get('schema');
-    u.searchParams.delete('schema');
-    const searchPath = schema ? `-c search_path="${schema.replace(/"/g, '""')}"` : '';
+    const { connectionString, searchPath } = pgConnection(config.get('databaseUrl'));
     // Timeouts so a connection that dies without an error (a server going away
     // mid-query) fails the batch, which is retried, instead of hanging it forever.
-    const common = { connectionString: u.toString(), connectionTimeoutMillis: 5000, query_timeout: 60_000 };
+    const common = { connectionString, connectionTimeoutMillis: 5000, query_timeout: 60_000 };
     this.pool = new pg.Pool({ ...common, max: 8, ...(searchPath ? { options: searchPath } : {}) });
     this.relaxed = new pg.Pool({ ...common, max: 4, options: `${searchPath} -c synchronous_commit=off`.trim() });
     guardPool(this.pool);

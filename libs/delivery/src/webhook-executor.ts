@@ -1,4 +1,5 @@
 import { HOOKLINE_VERSION } from '@hookline/common';
+import type { AttemptFields } from '@hookline/db';
 import { Destination, RenderScope, TemplateError, compileTemplate } from '@hookline/templating';
 import { HttpClient, HttpResponse, OutgoingRequest, RequestFailedError } from './http-client';
 import { OAuth2Credentials, OAuth2TokenProvider, TokenError } from './oauth2-token.provider';
@@ -22,14 +23,7 @@ export interface ExecutableWebhook {
 }
 
 /** One attempt as the delivery log shows it (SPEC §5.7), plus what it means. */
-export interface AttemptResult {
-  startedAt: Date;
-  requestMethod: string;
-  requestUrl: string;
-  responseStatus: number | null;
-  durationMs: number;
-  responseBody: string | null;
-  error: string | null;
+export interface AttemptResult extends AttemptFields {
   outcome: AttemptOutcome;
   retryAfterMs: number | null;
 }

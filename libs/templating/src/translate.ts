@@ -26,6 +26,9 @@ const STRUCTURAL = /^(?:[#/^!>*]|else\b)/;
  *   renders as a JSON value (`{"level": {battery_level}}` → `{"level": 0.12}`);
  * - literal `{`, `}` and `\` are emitted through helpers, so JSON braces are never
  *   read as placeholders and can sit right next to a mustache.
+ * One pass over the characters, kept in one function (a little over 40 lines):
+ * the scanner's state (inside a JSON string, the run of backslashes) is what
+ * each branch reads and resets.
  */
 export function translate(source: string, destination: Destination): string {
   let out = '';

@@ -48,37 +48,12 @@ export class TokenController {
   @ApiResponse({ status: 401, type: OAuthErrorDto, description: 'invalid_client' })
   @ApiResponse({ status: 429, description: 'Too many requests' })
   async token(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Ip() ip: string, @Res({ passthrough: true }) res: Response) {
-    const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-    const field = (name: string): string | undefined => {
-      const v = form[name];
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string') throw new OAuthError(400, 'invalid_request', `${name} must be a string`);
-      return v;
-    };
-    const grantType = field('grant_type');
-    if (!grantType) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
-    if (grantType !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Only client_credentials is supported');
-
-    const basic = parseBasic(authorization);
-    const formId = field('client_id');
-    const formSecret = field('client_secret');
-    if (basic && (formId !== undefined || formSecret !== undefined)) {
-      // RFC 6749 §2.3: a client must not use more than one authentication method.
-      throw new OAuthError(400, 'invalid_request', 'Use either HTTP Basic or client_id/client_secret, not both');
-    }
-    const clientId = basic?.id ?? formId;
-    const clientSecret = basic?.secret ?? formSecret;
-    if (!clientId || !clientSecret) throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
-    for (const [name, value] of [['client_id', clientId], ['client_secret', clientSecret], ['scope', field('scope')]] as const) {
-      const problem = value === undefined ? null : textProblem(value);
-      if (problem) throw new OAuthError(400, 'invalid_request', `${name} ${problem}`);
-    }
-
+    const { clientId, clientSecret, scope } = tokenRequest(body, authorization);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
     await this.throttle.check(clientId, ip);
     try {
-      const token = await this.auth.issueToken(clientId, clientSecret, field('scope'));
+      const token = await this.auth.issueToken(clientId, clientSecret, scope);
       await this.throttle.succeeded(clientId, ip);
       return token;
     } catch (err) {
@@ -88,6 +63,36 @@ export class TokenController {
       throw err;
     }
   }
+}
+
+/** The grant's fields, from the form (or JSON) and HTTP Basic; each problem an RFC 6749 error. */
+function tokenRequest(body: unknown, authorization: string | undefined): { clientId: string; clientSecret: string; scope: string | undefined } {
+  const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const field = (name: string): string | undefined => {
+    const v = form[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw new OAuthError(400, 'invalid_request', `${name} must be a string`);
+    return v;
+  };
+  const grantType = field('grant_type');
+  if (!grantType) throw new OAuthError(400, 'invalid_request', 'grant_type is required');
+  if (grantType !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Only client_credentials is supported');
+
+  const basic = parseBasic(authorization);
+  const formId = field('client_id');
+  const formSecret = field('client_secret');
+  if (basic && (formId !== undefined || formSecret !== undefined)) {
+    // RFC 6749 §2.3: a client must not use more than one authentication method.
+    throw new OAuthError(400, 'invalid_request', 'Use either HTTP Basic or client_id/client_secret, not both');
+  }
+  const clientId = basic?.id ?? formId;
+  const clientSecret = basic?.secret ?? formSecret;
+  if (!clientId || !clientSecret) throw new OAuthError(401, 'invalid_client', 'Client authentication failed');
+  for (const [name, value] of [['client_id', clientId], ['client_secret', clientSecret], ['scope', field('scope')]] as const) {
+    const problem = value === undefined ? null : textProblem(value);
+    if (problem) throw new OAuthError(400, 'invalid_request', `${name} ${problem}`);
+  }
+  return { clientId, clientSecret, scope: field('scope') };
 }
 
 function parseBasic(header: string | undefined): { id: string; secret: string } | null {

@@ -5,7 +5,7 @@ import { DeliveryStatus } from '@hookline/db';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OrgQueryDto, PageQueryDto } from '../common/pagination.dto';
-import { AttemptDto } from '../webhooks/dto/webhook.dto';
+import { AttemptDto } from '../webhooks/dto/webhook-view.dto';
 import { parseDeliveryId, parseWebhookId } from '../common/path-params';
 import { DeliveriesService } from './deliveries.service';
 

@@ -1,19 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, DELIVERY_NOT_FOUND, NotFound, Page } from '@hookline/common';
-import { DeliveryLogRepository, DeliveryStatus, LoggedDelivery } from '@hookline/db';
+import { AttemptFields, DeliveryLogRepository, DeliveryStatus, LoggedDelivery } from '@hookline/db';
 import { DeliveryQueue } from '@hookline/queue';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
-export interface AttemptView {
-  number: number;
-  startedAt: number;
-  requestMethod: string;
-  requestUrl: string;
-  responseStatus: number | null;
-  durationMs: number;
-  responseBody: string | null;
-  error: string | null;
-}
+/** An attempt as the API shows it: times in ms since epoch. */
+export type AttemptView = Omit<AttemptFields, 'startedAt'> & { number: number; startedAt: number };
 
 export interface DeliveryView {
   id: number;

@@ -1,5 +1,5 @@
 import { Webhook } from '@hookline/db';
-import { WebhookDto } from './dto/webhook.dto';
+import { WebhookDto } from './dto/webhook-view.dto';
 
 /** The API view of a stored webhook: write-only secrets never leave this function. */
 export function toWebhookDto(w: Webhook): WebhookDto {

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { parseWebhookId } from '../common/path-params';
-import { CreateWebhookDto, ListWebhooksQueryDto, OrgQueryDto, RotatedSecretDto, TestAttemptDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
+import { RotatedSecretDto, TestAttemptDto, WebhookDto } from './dto/webhook-view.dto';
+import { CreateWebhookDto, ListWebhooksQueryDto, OrgQueryDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')

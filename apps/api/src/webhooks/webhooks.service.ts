@@ -4,7 +4,8 @@ import { Conflict, FieldError, NotFound, Page, SecretCipher, ValidationFailed, W
 import { DeliveriesRepository, OrganizationsRepository, Webhook, WebhookCountersRepository, WebhookUpdate, WebhooksRepository } from '@hookline/db';
 import { WebhookExecutor, toExecutableWebhook } from '@hookline/delivery';
 import { eventTypeForTrigger, sampleEvent } from '@hookline/events';
-import { CreateWebhookDto, ListWebhooksQueryDto, TestAttemptDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto';
+import { TestAttemptDto, WebhookDto } from './dto/webhook-view.dto';
+import { CreateWebhookDto, ListWebhooksQueryDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { toWebhookDto } from './webhook.mapper';
 import { columnsOf } from './webhook-columns';
 import { createdDraft, unboundSecretErrors, updatedDraft } from './webhook-draft';

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Queryable } from '../queryable';
 
-/** One attempt row as recorded. */
-export interface AttemptRow {
-  deliveryId: bigint;
-  number: number;
+/** What an attempt records of its request and the answer (SPEC §5.7). */
+export interface AttemptFields {
   startedAt: Date;
   requestMethod: string;
   requestUrl: string;
@@ -12,6 +10,12 @@ export interface AttemptRow {
   durationMs: number;
   responseBody: string | null;
   error: string | null;
+}
+
+/** One attempt row: attempt `number` of a delivery. */
+export interface AttemptRow extends AttemptFields {
+  deliveryId: bigint;
+  number: number;
 }
 
 /** The `attempt` table: written only inside the recorder's transaction, read through the delivery log. */

@@ -1,0 +1,108 @@
+import type { AttemptResult } from '@hookline/delivery';
+import type { RecordInput, RecordOutcome } from './attempt-recorder';
+import type { ClaimRequest } from './claim.batcher';
+import { DeliveryService } from './delivery.service';
+
+/** A promise settled from outside. */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+const ok = (): AttemptResult => ({
+  startedAt: new Date(),
+  requestMethod: 'POST',
+  requestUrl: 'http://x.test/',
+  responseStatus: 200,
+  durationMs: 1,
+  responseBody: null,
+  error: null,
+  outcome: { ok: true, retryable: false, gone: false },
+  retryAfterMs: null,
+});
+const recorded: RecordOutcome = { recorded: true, status: 'SUCCEEDED', disabledWebhook: false, notificationIds: [], cancelledDeliveries: 0 };
+
+/**
+ * DeliveryService with the claim, lease, send and record steps replaced by
+ * ones the test holds open, to see the order of the steps and how many
+ * attempts are in which (the steps themselves run for real in the e2e tests).
+ */
+function fixture(concurrency: number) {
+  const claimed: bigint[] = [];
+  const sends = new Map<bigint, ReturnType<typeof deferred<AttemptResult>>>();
+  const records: RecordInput[] = [];
+  let recordGate = Promise.resolve();
+  const renewed = new Date('2030-01-01T00:00:00Z');
+  const claims = {
+    claim: async (r: ClaimRequest) => {
+      claimed.push(r.deliveryId);
+      return { kind: 'claimed', webhookId: 1, organizationId: 1, payload: {}, lease: { deliveryId: r.deliveryId, attempt: r.attempt, expiresAt: new Date(), deadline: 0 } };
+    },
+  };
+  // The keeper renewed the lease while the attempt was on the wire: the record must present the new value.
+  const leases = { release: async () => renewed };
+  const definitions = { get: (id: number) => ({ id }) };
+  const executor = {
+    execute: (_w: unknown, _p: unknown, messageId: string) => {
+      const d = deferred<AttemptResult>();
+      sends.set(BigInt(messageId.slice(4)), d);
+      return d.promise;
+    },
+  };
+  const recorder = { record: async (i: RecordInput) => (records.push(i), await recordGate, recorded) };
+  const queue = { enqueueAttempts: async () => undefined, enqueueEmails: async () => undefined };
+  const metrics = { deliveries: { inc: () => undefined }, attemptDuration: { observe: () => undefined } };
+  const config = { get: (k: string) => ({ retryScheduleMs: [1000], workerConcurrency: concurrency })[k] };
+  const sut = new DeliveryService(claims as never, leases as never, definitions as never, executor as never, recorder as never, queue as never, metrics as never, config as never);
+  return { sut, claimed, sends, records, renewed, holdRecords: (p: Promise<void>) => (recordGate = p) };
+}
+
+describe(DeliveryService.name, () => {
+  it('holds at most twice its concurrency in attempts claimed and not yet sent; a job’s part enters only when it fits whole', async () => {
+    const { sut, claimed, sends } = fixture(2);
+    const job = sut.runJob([1n, 2n, 3n, 4n, 5n, 6n], 1);
+    await tick();
+    expect(claimed).toEqual([1n, 2n, 3n, 4n]);
+    sends.get(1n)!.resolve(ok());
+    await tick();
+    // One place is free, the last part needs two.
+    expect(claimed).toHaveLength(4);
+    sends.get(2n)!.resolve(ok());
+    await tick();
+    expect(claimed).toEqual([1n, 2n, 3n, 4n, 5n, 6n]);
+    // Claimed ahead: 3 and 4 went on the wire when 1 and 2 gave their request permits back; 5 and 6 wait for theirs.
+    expect([...sends.keys()]).toEqual([1n, 2n, 3n, 4n]);
+    for (const id of [3n, 4n]) sends.get(id)!.resolve(ok());
+    await tick();
+    for (const id of [5n, 6n]) sends.get(id)!.resolve(ok());
+    expect((await job).map((r) => r.status === 'fulfilled' && r.value)).toEqual(Array(6).fill('succeeded'));
+  });
+
+  it('gives an attempt’s place back before its record, so the next ones are sent while earlier ones wait for their commit', async () => {
+    const { sut, sends, holdRecords } = fixture(1);
+    const commit = deferred<void>();
+    holdRecords(commit.promise);
+    const jobs = [];
+    // Two places (twice the concurrency): were they held until the commit, the third attempt would wait.
+    for (const id of [1n, 2n, 3n]) {
+      jobs.push(sut.runJob([id], 1));
+      await tick();
+      expect(sends.has(id)).toBe(true);
+      sends.get(id)!.resolve(ok());
+      await tick();
+    }
+    commit.resolve();
+    await Promise.all(jobs);
+  });
+
+  it('records with the lease as it stands after the last renewal', async () => {
+    const { sut, sends, records, renewed } = fixture(1);
+    const job = sut.runJob([1n], 1);
+    await tick();
+    sends.get(1n)!.resolve(ok());
+    await job;
+    expect(records).toEqual([expect.objectContaining({ deliveryId: 1n, attempt: 1, lease: renewed, retryDelayMs: null })]);
+  });
+});

@@ -1,0 +1,11 @@
+/**
+ * DATABASE_URL as node-postgres takes it: `?schema=` (which the Prisma CLI
+ * understands) becomes the connections' search_path, so the API, the worker and
+ * `prisma migrate` use the same schema.
+ */
+export function pgConnection(databaseUrl: string): { connectionString: string; schema?: string; searchPath: string } {
+  const u = new URL(databaseUrl);
+  const schema = u.searchParams.get('schema') ?? undefined;
+  u.searchParams.delete('schema');
+  return { connectionString: u.toString(), schema, searchPath: schema ? `-c search_path="${schema.replace(/"/g, '""')}"` : '' };
+}

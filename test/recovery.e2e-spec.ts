@@ -89,7 +89,7 @@ describe('Recovery (SPEC §7)', () => {
       pgc.stop();
 
       // The job fails on PostgreSQL and backs off: 1, 2, 4, 8, 16 s, then the cap (uncapped: 32, 64 s …).
-      const job = await eventually(async () => (await queue.getJobs(['delayed', 'active', 'waiting', 'failed']))[0] as Job | undefined, 20_000, 'the batch job');
+      const job = await eventually(async () => (await queue.getJobs(['delayed', 'active', 'waiting', 'prioritized', 'failed']))[0] as Job | undefined, 20_000, 'the batch job');
       const tried = await eventually(async () => {
         const j = await queue.getJob(job.id!);
         return j && j.attemptsMade >= 7 && (await j.isDelayed()) ? j : null;

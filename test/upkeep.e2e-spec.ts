@@ -52,7 +52,7 @@ describe('Upkeep: the sweeper (SPEC §7)', () => {
     await overdueBacklog(300);
     expect(await api.prisma.delivery.count({ where: { organizationId: admin.organizationId, status: 'PENDING' } })).toBe(900);
     const before = await jobs();
-    expect(before.waiting).toBe(18); // 900 deliveries in batches of 50
+    expect(before.prioritized).toBe(18); // 900 deliveries in batches of 50, queued in fair order
     const logsBefore = ApiHarness.allLogs.length;
     expect(await sweeper.sweep()).toEqual({ deliveries: 0, emails: 0 });
     expect(await jobs()).toEqual(before);
@@ -60,7 +60,7 @@ describe('Upkeep: the sweeper (SPEC §7)', () => {
   });
 
   it('a lost batch job: exactly its deliveries are re-enqueued, once', async () => {
-    const [lost] = await queue.deliveries.getWaiting(0, 0);
+    const [lost] = await queue.deliveries.getPrioritized(0, 0);
     const ids = (lost.data as { deliveryIds: string[] }).deliveryIds;
     await lost.remove();
     const before = await jobs();
@@ -68,14 +68,14 @@ describe('Upkeep: the sweeper (SPEC §7)', () => {
     expect(await sweeper.sweep()).toEqual({ deliveries: ids.length, emails: 0 });
     expect(ApiHarness.allLogs.slice(logsBefore).join('')).toContain('sweeper re-enqueued');
     const after = await jobs();
-    expect(after.waiting).toBe(before.waiting + ids.length);
+    expect(after.prioritized).toBe(before.prioritized + ids.length);
     for (const id of ids) expect(await queue.deliveries.getJob(`d-${id}-1`)).toBeDefined();
     // Now queued again: the next sweep leaves them alone.
     expect(await sweeper.sweep()).toEqual({ deliveries: 0, emails: 0 });
   });
 
   it('an attempt whose lease lapsed (its worker died) gets a job of its own, once, though its batch job is still there', async () => {
-    const [job] = await queue.deliveries.getWaiting(0, 0);
+    const [job] = await queue.deliveries.getPrioritized(0, 0);
     const [orphan] = (job.data as { deliveryIds: string[] }).deliveryIds;
     const lapsed = new Date(Date.now() - 5000);
     await api.prisma.delivery.update({ where: { id: BigInt(orphan) }, data: { claimExpiresAt: lapsed } });
@@ -83,7 +83,7 @@ describe('Upkeep: the sweeper (SPEC §7)', () => {
     expect(await sweeper.sweep()).toEqual({ deliveries: 1, emails: 0 });
     expect(await queue.deliveries.getJob(`d-${orphan}-1-${lapsed.getTime()}`)).toBeDefined();
     expect(await sweeper.sweep()).toEqual({ deliveries: 0, emails: 0 });
-    expect((await jobs()).waiting).toBe(before.waiting + 1);
+    expect((await jobs()).prioritized).toBe(before.prioritized + 1);
   });
 
   it('a backlog larger than one page is walked through in one sweep', async () => {
@@ -91,7 +91,7 @@ describe('Upkeep: the sweeper (SPEC §7)', () => {
     const pending = await api.prisma.delivery.count({ where: { organizationId: admin.organizationId, status: 'PENDING' } });
     expect(pending).toBeGreaterThan(500);
     expect(await sweeper.sweep()).toEqual({ deliveries: pending, emails: 0 });
-    expect((await jobs()).waiting).toBe(pending);
+    expect((await jobs()).prioritized).toBe(pending);
   });
 });
 

@@ -16,6 +16,8 @@ export interface HooklineConfig {
   retryScheduleMs: number[];
   requestTimeoutMs: number;
   workerConcurrency: number;
+  /** Requests one webhook may have in flight in a worker (issue #11): half of workerConcurrency unless set. */
+  webhookMaxConcurrency: number;
   rateLimitPerMinute: number;
   maxBodyBytes: number;
   smtpUrl: string | null;
@@ -56,6 +58,7 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
   // for local development and tests, so restarts keep decrypting stored secrets.
   const devKeys = nodeEnv !== 'production' && (!env.HOOKLINE_ENCRYPTION_KEY || !env.HOOKLINE_TOKEN_SECRET) && opts.devKeysFile ? loadOrCreateDevKeys(opts.devKeysFile) : undefined;
   const requestTimeoutMs = read.int('HOOKLINE_REQUEST_TIMEOUT_MS', 15000, 100, 300000);
+  const workerConcurrency = read.int('HOOKLINE_WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 1000);
   // How long a dead worker's attempts wait before another worker takes them over. A live
   // worker renews the leases of its attempts however long they take (LeaseKeeper).
   const claimLeaseMs = read.int('HOOKLINE_CLAIM_LEASE_MS', requestTimeoutMs * 3 + 30_000, 1000, 3_600_000);
@@ -72,7 +75,8 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     allowedTargetCidrs: read.cidrs('HOOKLINE_ALLOWED_TARGET_CIDRS'),
     retryScheduleMs: read.millisList('HOOKLINE_RETRY_SCHEDULE', DEFAULT_RETRY_SCHEDULE),
     requestTimeoutMs,
-    workerConcurrency: read.int('HOOKLINE_WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 1000),
+    workerConcurrency,
+    webhookMaxConcurrency: read.int('HOOKLINE_WEBHOOK_MAX_CONCURRENCY', Math.max(1, Math.floor(workerConcurrency / 2)), 1, 1000),
     rateLimitPerMinute: read.int('HOOKLINE_RATE_LIMIT_PER_MINUTE', 10000, 1, 10_000_000),
     maxBodyBytes: read.int('HOOKLINE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     smtpUrl: env.SMTP_URL ? read.url('SMTP_URL', ['smtp:', 'smtps:']) : null,

@@ -31,7 +31,11 @@ export function wants(w: MatchCandidate, e: ValidEvent): boolean {
  */
 export function matchEvents(events: ValidEvent[], candidates: MatchCandidate[]): MatchedEvent[] {
   const byType = new Map<string, MatchCandidate[]>();
-  for (const c of candidates) byType.set(c.triggerType, [...(byType.get(c.triggerType) ?? []), c]);
+  for (const c of candidates) {
+    const list = byType.get(c.triggerType);
+    if (list) list.push(c);
+    else byType.set(c.triggerType, [c]);
+  }
   const seen = new Set<string>();
   const out: MatchedEvent[] = [];
   for (const event of events) {

@@ -4,3 +4,4 @@ export * from './bull.connection';
 export * from './delivery.queue';
 export * from './queue.module';
 export * from './store-gauges';
+export * from './fair-order';

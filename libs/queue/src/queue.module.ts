@@ -3,6 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
 import { bullConnection } from './bull.connection';
 import { DeliveryQueue } from './delivery.queue';
+import { FairOrder } from './fair-order';
 import { DEFAULT_JOB_OPTIONS, QUEUES, QUEUE_PREFIX } from './queues';
 import { RedisRole } from './redis.provider';
 
@@ -24,8 +25,8 @@ export class QueueModule {
         }),
         BullModule.registerQueue({ name: QUEUES.delivery }, { name: QUEUES.email }),
       ],
-      providers: [DeliveryQueue],
-      exports: [BullModule, DeliveryQueue],
+      providers: [DeliveryQueue, FairOrder],
+      exports: [BullModule, DeliveryQueue, FairOrder],
     };
   }
 }

@@ -70,7 +70,7 @@ export class DeliveriesService {
     if (webhook.status !== 'ENABLED') throw new Conflict(`Webhook is ${webhook.status}; set status ENABLED before redelivering`);
     const created = await this.log.redeliver(organizationId, webhookId, deliveryId);
     if (!created) throw new NotFound(DELIVERY_NOT_FOUND);
-    await this.queue.enqueueAttempts([{ deliveryId: created.id, attempt: 1 }]).catch((err) => {
+    await this.queue.enqueueAttempts([{ deliveryId: created.id, attempt: 1, organizationId }]).catch((err) => {
       this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveryId: String(created.id), error: (err as Error).message });
     });
     this.logger.log({ msg: 'redelivery', organizationId, webhookId, from: String(deliveryId), deliveryId: String(created.id) });

@@ -71,7 +71,7 @@ export class IngestService {
     const { deliveries, matchedWebhooks } = await this.events.store(organizationId, toStore, DELIVERY_BATCH);
     mark('commit');
     this.faults.afterCommit();
-    await this.enqueue(deliveries);
+    await this.enqueue(organizationId, deliveries);
     mark('enqueue');
     const line = { msg: 'events accepted', organizationId, events: events.length, deliveries: deliveries.length, msSince };
     if (Date.now() - t0 > 1000) this.logger.warn({ ...line, msg: 'slow ingest' });
@@ -81,10 +81,10 @@ export class IngestService {
   }
 
   /** After the commit. A failure here loses nothing: the sweeper enqueues committed deliveries. */
-  private async enqueue(deliveries: { id: string; batchId: string }[]): Promise<void> {
+  private async enqueue(organizationId: number, deliveries: { id: string; batchId: string }[]): Promise<void> {
     if (!deliveries.length || !this.faults.enqueue) return;
     try {
-      await withTimeout(this.queue.enqueueFirstAttempts(deliveries), 3000);
+      await withTimeout(this.queue.enqueueFirstAttempts(organizationId, deliveries), 3000);
     } catch (err) {
       this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveries: deliveries.length, error: (err as Error).message });
     }

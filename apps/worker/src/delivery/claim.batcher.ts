@@ -48,6 +48,11 @@ export class ClaimBatcher {
     return this.batcher.submit(req);
   }
 
+  /** Lets go of a claim this worker will not use (the attempt goes back to the queue unsent): another worker may take it at once. */
+  async giveBack(lease: Lease): Promise<void> {
+    await this.deliveries.releaseClaims([{ deliveryId: lease.deliveryId, attempt: lease.attempt, lease: await this.leases.release(lease) }]);
+  }
+
   private async flush(items: ClaimRequest[]): Promise<Claim[]> {
     const claimedAt = Date.now();
     this.metrics.batchSize.observe({ kind: 'claim' }, items.length);

@@ -1,9 +1,11 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
-import { JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
+import { DeliveryQueue, FairOrder, JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
 import { DeliveryService, ShuttingDownError } from './delivery.service';
+
+type DeliveryJob = Job<JobPayloads['deliver'] | JobPayloads['deliver-batch']>;
 
 /** Runs delivery attempts. Throws only on infrastructure errors (BullMQ then retries with backoff). */
 @Processor(QUEUES.delivery, WORKER_OPTIONS)
@@ -12,6 +14,8 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
 
   constructor(
     private readonly deliveries: DeliveryService,
+    private readonly queue: DeliveryQueue,
+    private readonly fair: FairOrder,
     private readonly config: ConfigService,
   ) {
     super();
@@ -22,13 +26,21 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     this.worker.concurrency = this.config.get('workerConcurrency');
   }
 
+  /** Redis going away, or closing under a job at shutdown: logged, never an unhandled 'error' event (BullMQ reconnects). */
+  @OnWorkerEvent('error')
+  onError(err: Error) {
+    this.logger.warn({ msg: 'delivery worker error', error: err.message });
+  }
+
   /** One log line per job: its deliveries, how they ended, and how long it took. */
-  async process(job: Job<JobPayloads['deliver'] | JobPayloads['deliver-batch']>): Promise<Record<string, number>> {
+  async process(job: DeliveryJob, token?: string): Promise<Record<string, number>> {
     const start = Date.now();
     const { attempt } = job.data;
+    // The fair order's clock follows the jobs started (a lost update only blurs the order).
+    await this.fair.started(job.opts.priority ?? 0).catch(() => undefined);
     const ids = 'deliveryIds' in job.data ? job.data.deliveryIds : [job.data.deliveryId];
     // Every delivery of the job settles before the job does, even when one fails.
-    const settled = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt);
+    const { settled, handedBack } = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt);
     const counts: Record<string, number> = {};
     for (const r of settled) {
       const key = r.status === 'fulfilled' ? r.value : r.reason instanceof ShuttingDownError ? 'left' : 'error';
@@ -40,6 +52,26 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     const why = failure ? { firstError: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) } : {};
     this.logger.log({ msg: 'delivery job', jobId: job.id, attempt, deliveries: ids.length, ...counts, ...why, durationMs: Date.now() - start });
     if (failure) throw failure.reason;
+    if (handedBack.size) await this.handBack(job, token, handedBack);
     return counts;
+  }
+
+  /**
+   * Attempts their webhook's cap turned away (its endpoint is stuck) go back to
+   * the queue for a while, each at its organization's next place in the fair
+   * order, so a stuck webhook's attempts do not come back ahead of everyone
+   * else's. A single attempt's job waits as it is; a batch's attempts get jobs
+   * of their own.
+   */
+  private async handBack(job: DeliveryJob, token: string | undefined, handedBack: Map<bigint, number>): Promise<void> {
+    const delayMs = Math.min(5000, Math.max(500, this.config.get('requestTimeoutMs') / 2));
+    if (!('deliveryIds' in job.data) && token) {
+      const [organizationId] = handedBack.values();
+      const [priority] = await this.fair.priorities(organizationId, [1]);
+      await job.changePriority({ priority });
+      await job.moveToDelayed(Date.now() + delayMs, token);
+      throw new DelayedError();
+    }
+    await this.queue.enqueueAttempts([...handedBack].map(([deliveryId, organizationId]) => ({ deliveryId, attempt: job.data.attempt, delayMs, organizationId })));
   }
 }

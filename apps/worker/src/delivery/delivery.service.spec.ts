@@ -29,13 +29,15 @@ const recorded: RecordOutcome = { recorded: true, status: 'SUCCEEDED', disabledW
  * ones the test holds open, to see the order of the steps and how many
  * attempts are in which (the steps themselves run for real in the e2e tests).
  */
-function fixture(concurrency: number) {
+function fixture(concurrency: number, webhookMaxConcurrency = concurrency) {
   const claimed: bigint[] = [];
   const sends = new Map<bigint, ReturnType<typeof deferred<AttemptResult>>>();
   const records: RecordInput[] = [];
   let recordGate = Promise.resolve();
   const renewed = new Date('2030-01-01T00:00:00Z');
+  const givenBack: bigint[] = [];
   const claims = {
+    giveBack: async (lease: { deliveryId: bigint }) => void givenBack.push(lease.deliveryId),
     claim: async (r: ClaimRequest) => {
       claimed.push(r.deliveryId);
       return { kind: 'claimed', webhookId: 1, organizationId: 1, payload: {}, lease: { deliveryId: r.deliveryId, attempt: r.attempt, expiresAt: new Date(), deadline: 0 } };
@@ -54,9 +56,9 @@ function fixture(concurrency: number) {
   const recorder = { record: async (i: RecordInput) => (records.push(i), await recordGate, recorded) };
   const queue = { enqueueAttempts: async () => undefined, enqueueEmails: async () => undefined };
   const metrics = { deliveries: { inc: () => undefined }, attemptDuration: { observe: () => undefined } };
-  const config = { get: (k: string) => ({ retryScheduleMs: [1000], workerConcurrency: concurrency })[k] };
+  const config = { get: (k: string) => ({ retryScheduleMs: [1000], workerConcurrency: concurrency, webhookMaxConcurrency })[k] };
   const sut = new DeliveryService(claims as never, leases as never, definitions as never, executor as never, recorder as never, queue as never, metrics as never, config as never);
-  return { sut, claimed, sends, records, renewed, holdRecords: (p: Promise<void>) => (recordGate = p) };
+  return { sut, claimed, sends, records, renewed, givenBack, holdRecords: (p: Promise<void>) => (recordGate = p) };
 }
 
 describe(DeliveryService.name, () => {
@@ -77,7 +79,7 @@ describe(DeliveryService.name, () => {
     for (const id of [3n, 4n]) sends.get(id)!.resolve(ok());
     await tick();
     for (const id of [5n, 6n]) sends.get(id)!.resolve(ok());
-    expect((await job).map((r) => r.status === 'fulfilled' && r.value)).toEqual(Array(6).fill('succeeded'));
+    expect((await job).settled.map((r) => r.status === 'fulfilled' && r.value)).toEqual(Array(6).fill('succeeded'));
   });
 
   it('gives an attempt’s place back before its record, so the next ones are sent while earlier ones wait for their commit', async () => {
@@ -95,6 +97,20 @@ describe(DeliveryService.name, () => {
     }
     commit.resolve();
     await Promise.all(jobs);
+  });
+
+  it('hands an attempt back, its claim given up and nothing sent, when its webhook has its cap of requests in flight', async () => {
+    // Every attempt here is for webhook 1; it may have two requests in flight.
+    const { sut, sends, givenBack } = fixture(10, 2);
+    const job = sut.runJob([1n, 2n, 3n], 1);
+    await tick();
+    expect([...sends.keys()]).toEqual([1n, 2n]);
+    // The third waits a moment for one of the two to end, then gives up.
+    while (!givenBack.length) await new Promise((r) => setTimeout(r, 5));
+    expect(givenBack).toEqual([3n]);
+    for (const id of [1n, 2n]) sends.get(id)!.resolve(ok());
+    expect((await job).settled.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['succeeded', 'succeeded', 'deferred']);
+    expect(sends.has(3n)).toBe(false);
   });
 
   it('records with the lease as it stands after the last renewal', async () => {

@@ -8,8 +8,28 @@ import { Claim, ClaimBatcher } from './claim.batcher';
 import { LeaseKeeper } from './lease-keeper';
 import { Semaphore } from './semaphore';
 import { WebhookDefinitions } from './webhook-definitions';
+import { WebhookPermits } from './webhook-permits';
 
-export type RunResult = 'skipped' | 'cancelled' | 'succeeded' | 'failed' | 'retrying' | 'duplicate';
+const PERMIT_PATIENCE_MS = 100;
+
+/** How one attempt of a job ended here; `deferred`: its webhook was at its cap, and the attempt goes back to the queue. */
+export type RunResult = 'skipped' | 'cancelled' | 'deferred' | 'succeeded' | 'failed' | 'retrying' | 'duplicate';
+
+/** How a job's attempts ended; `handedBack`: the deferred ones, each with its organization (their next place in the fair order). */
+export interface JobRun {
+  settled: PromiseSettledResult<RunResult>[];
+  handedBack: Map<bigint, number>;
+}
+
+/** A claimed attempt that was sent, with what recording it needs. */
+interface Sent {
+  deliveryId: bigint;
+  attempt: number;
+  claim: Extract<Claim, { kind: 'claimed' }>;
+  webhook: ExecutableWebhook;
+  result: AttemptResult;
+  lease: Date;
+}
 
 /** The outcomes hookline_deliveries_total counts. */
 const COUNTED = new Set<RunResult>(['succeeded', 'failed', 'retrying', 'cancelled']);
@@ -43,6 +63,8 @@ export class DeliveryService {
    */
   private readonly slots: Semaphore;
   private readonly concurrency: number;
+  /** Requests in flight per webhook (HOOKLINE_WEBHOOK_MAX_CONCURRENCY): one slow endpoint cannot take every permit. */
+  private readonly permits: WebhookPermits;
 
   constructor(
     private readonly claims: ClaimBatcher,
@@ -58,6 +80,8 @@ export class DeliveryService {
     this.concurrency = config.get('workerConcurrency');
     this.requests = new Semaphore(this.concurrency);
     this.slots = new Semaphore(2 * this.concurrency);
+    // A webhook over its cap waits this long for one of its requests to end (a fast endpoint's do), then hands the attempt back.
+    this.permits = new WebhookPermits(config.get('webhookMaxConcurrency'), PERMIT_PATIENCE_MS);
   }
 
   private stopping = false;
@@ -72,57 +96,73 @@ export class DeliveryService {
    * their slots together (in parts of at most HOOKLINE_WORKER_CONCURRENCY), so
    * their claims go out in one statement; each settles on its own.
    */
-  async runJob(deliveryIds: bigint[], attempt: number): Promise<PromiseSettledResult<RunResult>[]> {
+  async runJob(deliveryIds: bigint[], attempt: number): Promise<JobRun> {
+    const handedBack = new Map<bigint, number>();
     const parts: bigint[][] = [];
     for (let i = 0; i < deliveryIds.length; i += this.concurrency) parts.push(deliveryIds.slice(i, i + this.concurrency));
     const settled = await Promise.all(
       parts.map(async (ids) => {
         await this.slots.acquire(ids.length);
-        return Promise.allSettled(ids.map((id) => this.run(id, attempt)));
+        return Promise.allSettled(ids.map((id) => this.run(id, attempt, handedBack)));
       }),
     ).then((groups) => groups.flat());
     // Outcome counters per job rather than per attempt.
     const outcomes = new Map<RunResult, number>();
     for (const r of settled) if (r.status === 'fulfilled') outcomes.set(r.value, (outcomes.get(r.value) ?? 0) + 1);
     for (const [outcome, n] of outcomes) if (COUNTED.has(outcome)) this.metrics.deliveries.inc({ outcome }, n);
-    return settled;
+    return { settled, handedBack };
+  }
+
+  /** One attempt, its slot already taken: claim and send, then record and schedule what follows. */
+  private async run(deliveryId: bigint, attempt: number, handedBack: Map<bigint, number>): Promise<RunResult> {
+    const sent = await this.claimAndSend(deliveryId, attempt);
+    if (typeof sent === 'string') return sent;
+    if ('handedBack' in sent) {
+      handedBack.set(deliveryId, sent.handedBack);
+      return 'deferred';
+    }
+    return this.settle(sent);
   }
 
   /**
-   * One attempt, its slot already taken. The slot covers claim and request; the
-   * record comes after, so the next request need not wait for this one's
-   * commit. The lease is kept alive until the record takes its final value.
+   * The slot covers claim and request; the record comes after, so the next
+   * request need not wait for this one's commit. The lease is kept alive until
+   * the record takes its final value. A webhook at its cap of requests in
+   * flight gets the attempt back in the queue, unsent and uncounted.
    */
-  private async run(deliveryId: bigint, attempt: number): Promise<RunResult> {
-    let claimed: Extract<Claim, { kind: 'claimed' }>;
-    let webhook: ExecutableWebhook;
-    let result: AttemptResult;
-    let lease: Date;
+  private async claimAndSend(deliveryId: bigint, attempt: number): Promise<Sent | 'skipped' | 'cancelled' | { handedBack: number }> {
     try {
       // Not claimed, so nothing to undo: the job fails and is retried by another worker.
       if (this.stopping) throw new ShuttingDownError();
       const claim = await this.claims.claim({ deliveryId, attempt });
-      if (claim.kind === 'skipped') return 'skipped';
-      if (claim.kind === 'cancelled') return 'cancelled';
-      claimed = claim;
+      if (claim.kind !== 'claimed') return claim.kind;
+      const webhook = this.definitions.get(claim.webhookId);
+      if (!(await this.permits.acquire(webhook.id))) {
+        await this.claims.giveBack(claim.lease);
+        return { handedBack: claim.organizationId };
+      }
+      let result: AttemptResult;
+      let lease: Date;
       try {
-        webhook = this.definitions.get(claim.webhookId);
         result = await this.send(claim, webhook, deliveryId);
       } finally {
+        this.permits.release(webhook.id);
         lease = await this.leases.release(claim.lease);
       }
+      return { deliveryId, attempt, claim, webhook, result, lease };
     } finally {
       this.slots.release();
     }
-    const claim = claimed;
+  }
+
+  /** Records a sent attempt; after the commit, its next attempt and the emails (lost enqueues are the sweeper's). */
+  private async settle({ deliveryId, attempt, claim, webhook, result, lease }: Sent): Promise<RunResult> {
     const delay = result.outcome.ok || !result.outcome.retryable ? null : retryDelay(this.schedule, attempt, result.retryAfterMs);
     const outcome = await this.recorder.record({ deliveryId, webhookId: webhook.id, attempt, lease, result, retryDelayMs: delay });
     this.metrics.attemptDuration.observe({ result: result.outcome.ok ? 'success' : 'failure' }, result.durationMs / 1000);
     if (!outcome.recorded) return 'duplicate';
-
-    // After commit: the next attempt and the emails. Lost enqueues are the sweeper's.
     if (outcome.status === 'PENDING') {
-      await this.queue.enqueueAttempts([{ deliveryId, attempt: attempt + 1, delayMs: delay! }]).catch((err) => this.logger.warn(`enqueue of retry failed (sweeper will recover): ${err.message}`));
+      await this.queue.enqueueAttempts([{ deliveryId, attempt: attempt + 1, delayMs: delay!, organizationId: claim.organizationId }]).catch((err) => this.logger.warn(`enqueue of retry failed (sweeper will recover): ${err.message}`));
     }
     if (outcome.notificationIds.length) {
       await this.queue.enqueueEmails(outcome.notificationIds).catch((err) => this.logger.warn(`enqueue of emails failed (sweeper will recover): ${err.message}`));

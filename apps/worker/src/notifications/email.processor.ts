@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
@@ -10,6 +10,12 @@ export class EmailProcessor extends WorkerHost {
 
   constructor(private readonly emails: EmailService) {
     super();
+  }
+
+  /** Redis going away, or closing under a job at shutdown: logged, never an unhandled 'error' event (BullMQ reconnects). */
+  @OnWorkerEvent('error')
+  onError(err: Error) {
+    this.logger.warn({ msg: 'email worker error', error: err.message });
   }
 
   async process(job: Job<JobPayloads['send-email']>): Promise<string> {

@@ -57,7 +57,7 @@ export class SweeperService {
   /** Re-enqueues the page's lost attempts and retries its failed jobs; returns how many. */
   private async requeueLost(page: OverdueDelivery[]): Promise<number> {
     const carriers = await this.carriers(page);
-    const missing = page.filter((_, i) => !carriers[i]).map((d) => ({ deliveryId: d.id, attempt: d.attempt_count + 1, lapsedLease: d.claim_expires_at ?? undefined }));
+    const missing = page.filter((_, i) => !carriers[i]).map((d) => ({ deliveryId: d.id, attempt: d.attempt_count + 1, lapsedLease: d.claim_expires_at ?? undefined, organizationId: d.organization_id }));
     if (missing.length) await this.queue.enqueueAttempts(missing);
     let retried = 0;
     for (const job of new Set(carriers.filter((j): j is Job => j !== undefined))) {

@@ -24,6 +24,7 @@ export interface ClaimedDelivery {
 
 export interface OverdueDelivery {
   id: string;
+  organization_id: number;
   attempt_count: number;
   batch_id: string | null;
   next_attempt_at: Date;
@@ -128,7 +129,7 @@ export class DeliveriesRepository {
   async overdue(cutoff: Date, after: OverdueDelivery | null, limit: number): Promise<OverdueDelivery[]> {
     // 'PENDING' as a literal: the planner must see it to use the partial index of pending deliveries.
     const { rows } = await this.sql.query<OverdueDelivery>(
-      `SELECT id, attempt_count, batch_id, next_attempt_at, claim_expires_at FROM delivery
+      `SELECT id, organization_id, attempt_count, batch_id, next_attempt_at, claim_expires_at FROM delivery
        WHERE status = 'PENDING' AND next_attempt_at < $1 AND (claim_expires_at IS NULL OR claim_expires_at < now())
          AND ($2::timestamptz IS NULL OR (next_attempt_at, id) > ($2, $3::bigint))
        ORDER BY next_attempt_at, id
@@ -151,6 +152,16 @@ export class DeliveriesRepository {
       [ids(held), held.map((h) => h.attempt), held.map((h) => h.lease.toISOString())],
     );
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** Lets go of claims a worker took and will not use (an attempt handed back to the queue): each only while still as presented. */
+  async releaseClaims(held: HeldAttempt[]): Promise<void> {
+    await this.sql.query(
+      `UPDATE delivery d SET claim_expires_at = NULL
+       FROM unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS v(id, att, lease)
+       WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.attempt_count = v.att - 1 AND d.claim_expires_at = v.lease`,
+      [ids(held), held.map((h) => h.attempt), held.map((h) => h.lease.toISOString())],
+    );
   }
 
   /** Moves each delivery past its recorded attempt; returns how many moved (all of them, under lockHeld's locks). */

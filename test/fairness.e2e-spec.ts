@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { Receiver, eventually } from './support/receiver';
+import { Stack } from './support/stack';
+
+/**
+ * Fair delivery (issue #11): one organization's hanging endpoint or burst
+ * must not make another organization's deliveries wait behind it. Shown by
+ * order, not by the clock: the quiet organization's events arrive while the
+ * noisy one's are still mostly pending, and the noisy one keeps being served.
+ * The latencies are printed; their targets are the benchmark's.
+ */
+const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
+const WEBHOOKS = '/api/v1/organization/webhooks';
+const EVENTS = '/api/v1/organization/events';
+jest.setTimeout(180_000);
+
+describe('Fair delivery across organizations (issue #11)', () => {
+  let rx: Receiver;
+  let db: pg.Client;
+  beforeAll(async () => {
+    rx = await Receiver.start();
+    rx.respond((r) => (r.url.startsWith('/hang') ? 'hang' : { status: 200 }));
+    db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await rx.close();
+  });
+
+  /** Worker and API as the probe ran them: 10 requests in flight, a 2 s request timeout. */
+  async function stackWithTwoOrgs(noisyPath: string) {
+    const stack = new Stack(process.env.DATABASE_URL!, process.env.REDIS_URL!, { HOOKLINE_WORKER_CONCURRENCY: '10', HOOKLINE_REQUEST_TIMEOUT_MS: '2000', HOOKLINE_CLAIM_LEASE_MS: '10000', HOOKLINE_RETRY_SCHEDULE: '' });
+    await stack.startApi();
+    const login = async (name: string, path: string) => {
+      await stack.login(`${name}-${randomUUID()}`);
+      const hook = await stack.call('POST', WEBHOOKS, { name, triggerType: 'DEVICE_LOW_BATTERY', url: rx.url(path), failureLimit: 1000 });
+      expect(hook.status).toBe(201);
+      return { token: stack.token, webhookId: hook.body.id as number };
+    };
+    const noisy = await login('noisy', noisyPath);
+    const quiet = await login('quiet', `/quiet-${randomUUID()}`);
+    return { stack, noisy, quiet };
+  }
+
+  const pending = async (webhookId: number) => (await db.query(`SELECT count(*)::int AS n FROM delivery WHERE webhook_id = $1 AND status = 'PENDING' AND attempt_count = 0`, [webhookId])).rows[0].n as number;
+  const attempted = async (webhookId: number) => (await db.query(`SELECT count(*)::int AS n FROM attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.webhook_id = $1`, [webhookId])).rows[0].n as number;
+  const event = (id = randomUUID()) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.2 });
+
+  /** Publishes the quiet organization's events one by one and returns, per event, how long it took to arrive. */
+  async function quietEvents(stack: Stack, token: string, n: number): Promise<number[]> {
+    stack.token = token;
+    const latencies: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const id = randomUUID();
+      const sent = Date.now();
+      expect((await stack.call('POST', EVENTS, event(id))).status).toBe(202);
+      const got = await eventually(() => rx.requests.find((r) => r.body.includes(id)), 60_000, `quiet event ${i}`);
+      latencies.push(got.at - sent);
+    }
+    return latencies;
+  }
+
+  it('a hanging endpoint of one organization with 200 events queued: another organization is delivered while they are still pending, and they keep being attempted', async () => {
+    const { stack, noisy, quiet } = await stackWithTwoOrgs(`/hang-${randomUUID()}`);
+    try {
+      stack.token = noisy.token;
+      expect((await stack.call('POST', EVENTS, { events: Array.from({ length: 200 }, () => event()) })).status).toBe(202);
+      await stack.startWorker();
+      await eventually(async () => (await attempted(noisy.webhookId)) > 0 || (await pending(noisy.webhookId)) < 200, 30_000, 'the hanging endpoint being tried');
+      const latencies = await quietEvents(stack, quiet.token, 5);
+      console.log(`beside a hanging endpoint: quiet organization delivered in ${latencies.join(', ')} ms`);
+      // First in first out, the quiet events would wait behind 200 attempts of 2 s each, 10 at a time (40 s).
+      expect(await pending(noisy.webhookId)).toBeGreaterThan(100);
+      const before = await attempted(noisy.webhookId);
+      await eventually(async () => (await attempted(noisy.webhookId)) > before, 30_000, 'the hanging endpoint still attempted');
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('a burst of 10 000 events of one organization: another organization’s next events do not wait behind it', async () => {
+    const burstPath = `/burst-${randomUUID()}`;
+    const { stack, noisy, quiet } = await stackWithTwoOrgs(burstPath);
+    try {
+      stack.token = noisy.token;
+      for (let i = 0; i < 20; i++) expect((await stack.call('POST', EVENTS, { events: Array.from({ length: 500 }, () => event()) })).status).toBe(202);
+      await stack.startWorker();
+      await eventually(() => rx.requests.some((r) => r.url === burstPath), 30_000, 'the burst being delivered');
+      const latencies = await quietEvents(stack, quiet.token, 5);
+      const burstDone = rx.requests.filter((r) => r.url === burstPath).length;
+      console.log(`beside a 10 000-event burst: quiet organization delivered in ${latencies.join(', ')} ms, with ${burstDone} of the burst delivered`);
+      expect(burstDone).toBeLessThan(9000);
+      // No starvation: the burst goes on.
+      await eventually(() => rx.requests.filter((r) => r.url === burstPath).length > burstDone, 30_000, 'the burst still delivered');
+    } finally {
+      await stack.stop();
+    }
+  });
+});

@@ -20,7 +20,7 @@ describe('Fair delivery across organizations (issue #11)', () => {
   let db: pg.Client;
   beforeAll(async () => {
     rx = await Receiver.start();
-    rx.respond((r) => (r.url.startsWith('/hang') ? 'hang' : { status: 200 }));
+    rx.respond((r) => (r.url.startsWith('/hang') ? 'hang' : r.url.startsWith('/fail') ? { status: 500 } : { status: 200 }));
     db = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
   });
@@ -75,6 +75,24 @@ describe('Fair delivery across organizations (issue #11)', () => {
       expect(await pending(noisy.webhookId)).toBeGreaterThan(100);
       const before = await attempted(noisy.webhookId);
       await eventually(async () => (await attempted(noisy.webhookId)) > before, 30_000, 'the hanging endpoint still attempted');
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('an endpoint answering 500 to everything, 1 500 events queued: another organization is delivered before most of them are attempted', async () => {
+    const { stack, noisy, quiet } = await stackWithTwoOrgs(`/fail-${randomUUID()}`);
+    try {
+      stack.token = noisy.token;
+      for (let i = 0; i < 3; i++) expect((await stack.call('POST', EVENTS, { events: Array.from({ length: 500 }, () => event()) })).status).toBe(202);
+      await stack.startWorker();
+      await eventually(async () => (await attempted(noisy.webhookId)) > 0, 30_000, 'the failing endpoint being tried');
+      const latencies = await quietEvents(stack, quiet.token, 5);
+      const tried = await attempted(noisy.webhookId);
+      console.log(`beside an endpoint answering 500: quiet organization delivered in ${latencies.join(', ')} ms, with ${tried} of 1 500 attempted`);
+      // First in first out, the quiet events would come after all of them (the limit of 1 000 disables the webhook there).
+      expect(tried).toBeLessThan(1000);
+      await eventually(async () => (await attempted(noisy.webhookId)) > tried, 30_000, 'the failing endpoint still attempted');
     } finally {
       await stack.stop();
     }

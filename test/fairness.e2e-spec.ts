@@ -14,13 +14,20 @@ const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
 const WEBHOOKS = '/api/v1/organization/webhooks';
 const EVENTS = '/api/v1/organization/events';
 jest.setTimeout(180_000);
+/** How long the receiver holds each request to a /slow path before answering. */
+const SLOW_MS = 300;
 
 describe('Fair delivery across organizations (issue #11)', () => {
   let rx: Receiver;
   let db: pg.Client;
   beforeAll(async () => {
     rx = await Receiver.start();
-    rx.respond((r) => (r.url.startsWith('/hang') ? 'hang' : r.url.startsWith('/fail') ? { status: 500 } : { status: 200 }));
+    rx.respond((r) => {
+      if (r.url.startsWith('/hang')) return 'hang';
+      if (r.url.startsWith('/fail')) return { status: 500 };
+      if (r.url.startsWith('/slow')) return { status: 200, delayMs: SLOW_MS };
+      return { status: 200 };
+    });
     db = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
   });
@@ -93,6 +100,26 @@ describe('Fair delivery across organizations (issue #11)', () => {
       // First in first out, the quiet events would come after all of them (the limit of 1 000 disables the webhook there).
       expect(tried).toBeLessThan(1000);
       await eventually(async () => (await attempted(noisy.webhookId)) > tried, 30_000, 'the failing endpoint still attempted');
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('a webhook’s own maxConcurrency: its requests go one at a time; null gives it the worker’s cap again', async () => {
+    const path = `/slow-${randomUUID()}`;
+    const { stack, noisy } = await stackWithTwoOrgs(path);
+    try {
+      stack.token = noisy.token;
+      const set = await stack.call('PUT', `${WEBHOOKS}/${noisy.webhookId}`, { maxConcurrency: 1 });
+      expect(set.body).toMatchObject({ maxConcurrency: 1 });
+      expect((await stack.call('PUT', `${WEBHOOKS}/${noisy.webhookId}`, { maxConcurrency: 0 })).body.details).toEqual([expect.objectContaining({ field: 'maxConcurrency' })]);
+      await stack.startWorker();
+      expect((await stack.call('POST', EVENTS, { events: Array.from({ length: 4 }, () => event()) })).status).toBe(202);
+      const got = await eventually(() => (rx.requests.filter((r) => r.url === path).length === 4 ? rx.requests.filter((r) => r.url === path) : null), 60_000, 'four requests');
+      // The receiver holds each request SLOW_MS: one arriving sooner after another was sent while that one was open.
+      const overlapping = got.filter((r, i) => got.slice(0, i).some((p) => r.at - p.at < SLOW_MS));
+      expect(overlapping).toEqual([]);
+      expect((await stack.call('PUT', `${WEBHOOKS}/${noisy.webhookId}`, { maxConcurrency: null })).body).toMatchObject({ maxConcurrency: null });
     } finally {
       await stack.stop();
     }

@@ -56,6 +56,7 @@ describe('Webhook definitions (SPEC §3)', () => {
       createdAt: expect.any(Number),
       updatedAt: expect.any(Number),
       lastTriggeredAt: null,
+      maxConcurrency: null,
       signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
     });
     expect(Math.abs(res.body.createdAt - now)).toBeLessThan(60_000);

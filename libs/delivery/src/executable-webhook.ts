@@ -17,6 +17,7 @@ export function toExecutableWebhook(row: Webhook, organization: { id: number; na
     contentType: row.contentType,
     headers: (row.headers as { name: string; value: string }[]) ?? [],
     bodyTemplate: row.bodyTemplate,
+    maxConcurrency: row.maxConcurrency,
     basicAuth:
       row.authType === 'BASIC' && row.basicUsername && row.basicPasswordEnc
         ? { username: row.basicUsername, password: cipher.decrypt(row.basicPasswordEnc) }

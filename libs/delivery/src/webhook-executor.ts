@@ -16,6 +16,8 @@ export interface ExecutableWebhook {
   contentType: 'JSON' | 'PLAIN_TEXT' | 'URL_ENCODED_FORM';
   headers: { name: string; value: string }[];
   bodyTemplate: string | null;
+  /** Requests in flight per worker, if the webhook sets its own cap (the worker's setting caps it). */
+  maxConcurrency: number | null;
   basicAuth: { username: string; password: string } | null;
   oauth2: OAuth2Credentials | null;
   /** Current secret first, then a rotated one still inside its overlap. */

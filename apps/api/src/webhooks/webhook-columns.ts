@@ -27,5 +27,6 @@ export function columnsOf(draft: WebhookDraft, cipher: SecretCipher, current?: W
     bodyTemplate: draft.bodyTemplate,
     failureNotifyUserIds: draft.failureNotifyUserIds,
     failureLimit: draft.failureLimit,
+    maxConcurrency: draft.maxConcurrency,
   };
 }

@@ -19,6 +19,7 @@ export interface WebhookDraft {
   bodyTemplate: string | null;
   failureNotifyUserIds: number[];
   failureLimit: number;
+  maxConcurrency: number | null;
 }
 
 /** A new webhook as the request defines it, with the defaults of SPEC §3. */
@@ -37,6 +38,7 @@ export function createdDraft(dto: CreateWebhookDto): WebhookDraft {
     bodyTemplate: dto.bodyTemplate ?? null,
     failureNotifyUserIds: dto.failureNotifyUserIds ?? [],
     failureLimit: dto.failureLimit ?? 10,
+    maxConcurrency: dto.maxConcurrency ?? null,
   };
 }
 
@@ -79,6 +81,7 @@ export function updatedDraft(current: Webhook, dto: UpdateWebhookDto): WebhookDr
     bodyTemplate: dto.bodyTemplate !== undefined ? dto.bodyTemplate : current.bodyTemplate,
     failureNotifyUserIds: dto.failureNotifyUserIds ?? current.failureNotifyUserIds,
     failureLimit: dto.failureLimit ?? current.failureLimit,
+    maxConcurrency: dto.maxConcurrency !== undefined ? dto.maxConcurrency : current.maxConcurrency,
   };
 }
 

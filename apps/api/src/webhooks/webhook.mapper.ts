@@ -22,6 +22,7 @@ export function toWebhookDto(w: Webhook): WebhookDto {
     bodyTemplate: w.bodyTemplate,
     failureNotifyUserIds: w.failureNotifyUserIds,
     failureLimit: w.failureLimit,
+    maxConcurrency: w.maxConcurrency,
     status: w.status,
     consecutiveFailures: w.consecutiveFailures,
     totalAttempts: w.totalAttempts,

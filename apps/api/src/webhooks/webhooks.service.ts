@@ -12,7 +12,7 @@ import { createdDraft, unboundSecretErrors, updatedDraft } from './webhook-draft
 import { WebhookValidator } from './webhook.validator';
 
 /** Fields that may be sent as null to clear them; any other null is a 400. */
-const NULLABLE = new Set(['dataTrigger', 'bodyTemplate', 'oauth2', 'basicAuth']);
+const NULLABLE = new Set(['dataTrigger', 'bodyTemplate', 'oauth2', 'basicAuth', 'maxConcurrency']);
 
 const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
 

@@ -7,7 +7,7 @@ import { SqlPool } from '../sql-pool';
 export type WebhookColumns = Pick<
   Prisma.WebhookUncheckedCreateInput,
   | 'name' | 'triggerType' | 'url' | 'method' | 'contentType' | 'authType' | 'oauth2TokenUrl' | 'oauth2ClientId' | 'oauth2ClientSecretEnc'
-  | 'oauth2Scope' | 'oauth2Audience' | 'basicUsername' | 'basicPasswordEnc' | 'bodyTemplate' | 'failureNotifyUserIds' | 'failureLimit'
+  | 'oauth2Scope' | 'oauth2Audience' | 'basicUsername' | 'basicPasswordEnc' | 'bodyTemplate' | 'failureNotifyUserIds' | 'failureLimit' | 'maxConcurrency'
 > & { dataTrigger: Record<string, unknown> | null; headers: { name: string; value: string }[] };
 
 /** What an update may set: definition columns and the status with what goes with it. */

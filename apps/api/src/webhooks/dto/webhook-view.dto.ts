@@ -21,6 +21,7 @@ export class WebhookDto {
   @ApiProperty({ nullable: true, type: String }) bodyTemplate: string | null;
   @ApiProperty({ type: [Number] }) failureNotifyUserIds: number[];
   @ApiProperty() failureLimit: number;
+  @ApiProperty({ nullable: true, type: Number }) maxConcurrency: number | null;
   @ApiProperty({ enum: WEBHOOK_STATUSES }) status: WebhookStatus;
   @ApiProperty({ readOnly: true }) consecutiveFailures: number;
   @ApiProperty({ readOnly: true }) totalAttempts: number;

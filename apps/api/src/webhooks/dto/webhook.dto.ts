@@ -161,6 +161,18 @@ export class CreateWebhookDto {
   @Max(1000)
   failureLimit?: number;
 
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    nullable: true,
+    description: "Requests this webhook may have in flight per worker; null (default): the operator's HOOKLINE_WEBHOOK_MAX_CONCURRENCY, which also caps it",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxConcurrency?: number | null;
+
   @ApiPropertyOptional({ enum: WEBHOOK_STATUSES, default: 'ENABLED', description: 'DISABLED_DUE_TO_ERRORS is set only by the system and ignored here' })
   @IsOptional()
   @IsIn(WEBHOOK_STATUSES)

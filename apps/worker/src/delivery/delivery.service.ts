@@ -137,7 +137,7 @@ export class DeliveryService {
       const claim = await this.claims.claim({ deliveryId, attempt });
       if (claim.kind !== 'claimed') return claim.kind;
       const webhook = this.definitions.get(claim.webhookId);
-      if (!(await this.permits.acquire(webhook.id, Math.min(webhook.maxConcurrency ?? Infinity, this.permits.defaultCap)))) {
+      if (!(await this.permits.acquire(webhook.id, webhook.maxConcurrency))) {
         await this.claims.giveBack(claim.lease);
         return { handedBack: claim.organizationId };
       }

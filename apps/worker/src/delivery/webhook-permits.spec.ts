@@ -10,6 +10,15 @@ describe(WebhookPermits.name, () => {
     expect(await sut.acquire(1)).toBe(false);
   });
 
+  it('takes a webhook’s own cap when it is lower than the worker’s, never a higher one', async () => {
+    const sut = new WebhookPermits(2, 50);
+    expect(await sut.acquire(1, 1)).toBe(true);
+    expect(await sut.acquire(1, 1)).toBe(false);
+    expect(await sut.acquire(2, 10)).toBe(true);
+    expect(await sut.acquire(2, 10)).toBe(true);
+    expect(await sut.acquire(2, 10)).toBe(false);
+  });
+
   it('passes a released permit to the webhook’s next waiter, in order', async () => {
     const sut = new WebhookPermits(1, 1000);
     await sut.acquire(1);

@@ -25,8 +25,13 @@ export class WebhookPermits {
     private readonly patienceMs: number,
   ) {}
 
-  /** True with a permit of the webhook's; false when the webhook is at its cap and stuck. */
-  acquire(webhookId: number, cap = this.defaultCap): Promise<boolean> {
+  /**
+   * True with a permit of the webhook's; false when the webhook is at its cap
+   * and stuck. `ownCap`: the webhook's own maxConcurrency, if it sets one; the
+   * worker's cap bounds it.
+   */
+  acquire(webhookId: number, ownCap: number | null = null): Promise<boolean> {
+    const cap = Math.min(ownCap ?? this.defaultCap, this.defaultCap);
     const n = this.held.get(webhookId) ?? 0;
     if (n < cap && !this.waiting.has(webhookId)) {
       this.held.set(webhookId, n + 1);

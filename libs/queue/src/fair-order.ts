@@ -43,14 +43,28 @@ return 1`;
  * and is served next. Within an organization, tags only grow: its jobs keep
  * their order.
  */
+type FairRedis = Redis & {
+  fairTake(clock: string, epoch: string, organizationId: number, deliveries: number, ttl: number): Promise<number>;
+  fairAdvance(clock: string, epoch: string, wait: string, prioritized: string, priority: number): Promise<number>;
+};
+
 @Injectable()
 export class FairOrder {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  private readonly redis: FairRedis;
+
+  // Defined once: ioredis then runs them by their SHA (EVALSHA) rather than sending the scripts every call.
+  constructor(@Inject(REDIS) redis: Redis) {
+    if (!('fairTake' in redis)) {
+      redis.defineCommand('fairTake', { numberOfKeys: 2, lua: TAKE });
+      redis.defineCommand('fairAdvance', { numberOfKeys: 4, lua: ADVANCE });
+    }
+    this.redis = redis as FairRedis;
+  }
 
   /** BullMQ priorities for an organization's next jobs, of `sizes[i]` deliveries each, in order. */
   async priorities(organizationId: number, sizes: number[]): Promise<number[]> {
     const total = sizes.reduce((a, b) => a + b, 0);
-    let tag = Number(await this.redis.eval(TAKE, 2, `${KEY}:clock`, `${KEY}:epoch`, organizationId, total, TAG_TTL_SECONDS));
+    let tag = Number(await this.redis.fairTake(`${KEY}:clock`, `${KEY}:epoch`, organizationId, total, TAG_TTL_SECONDS));
     return sizes.map((n) => {
       const priority = Math.min(MAX_PRIORITY, tag + 1);
       tag += n;
@@ -61,6 +75,6 @@ export class FairOrder {
   /** A worker started a job of this priority. */
   async started(priority: number): Promise<void> {
     const queue = `${QUEUE_PREFIX}:${QUEUES.delivery}`;
-    await this.redis.eval(ADVANCE, 4, `${KEY}:clock`, `${KEY}:epoch`, `${queue}:wait`, `${queue}:prioritized`, priority);
+    await this.redis.fairAdvance(`${KEY}:clock`, `${KEY}:epoch`, `${queue}:wait`, `${queue}:prioritized`, priority);
   }
 }

@@ -57,6 +57,8 @@ describe('Webhook definitions (SPEC §3)', () => {
       updatedAt: expect.any(Number),
       lastTriggeredAt: null,
       maxConcurrency: null,
+      rateLimitPerMinute: null,
+      circuit: { state: 'CLOSED', openUntil: null, consecutiveUnreachable: 0 },
       signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
     });
     expect(Math.abs(res.body.createdAt - now)).toBeLessThan(60_000);

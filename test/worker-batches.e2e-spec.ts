@@ -46,7 +46,7 @@ describe('Worker claims and records (SPEC §7)', () => {
     return ids;
   }
 
-  const failure = (): AttemptResult => ({ ...success(), responseStatus: 500, outcome: { ok: false, retryable: true, gone: false } });
+  const failure = (): AttemptResult => ({ ...success(), responseStatus: 500, outcome: { ok: false, retryable: true, gone: false, unreachable: false } });
   const success = (): AttemptResult => ({
     startedAt: new Date(),
     requestMethod: 'POST',
@@ -55,7 +55,7 @@ describe('Worker claims and records (SPEC §7)', () => {
     durationMs: 3,
     responseBody: 'ok',
     error: null,
-    outcome: { ok: true, retryable: false, gone: false },
+    outcome: { ok: true, retryable: false, gone: false, unreachable: false },
     retryAfterMs: null,
   });
 

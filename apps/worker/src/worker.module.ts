@@ -9,6 +9,7 @@ import { ClaimBatcher } from './delivery/claim.batcher';
 import { WebhookDefinitions } from './delivery/webhook-definitions';
 import { WebhookDisabler } from './delivery/webhook-disabler';
 import { DeliveryProcessor } from './delivery/delivery.processor';
+import { DeliveryGate } from './delivery/delivery-gate';
 import { DeliveryService } from './delivery/delivery.service';
 import { LeaseKeeper } from './delivery/lease-keeper';
 import { MetricsServer } from './metrics/metrics.server';
@@ -30,6 +31,7 @@ import { WorkerLifecycle } from './worker.lifecycle';
     MetricsService,
     MetricsServer,
     DeliveryService,
+    DeliveryGate,
     ClaimBatcher,
     LeaseKeeper,
     WebhookDefinitions,

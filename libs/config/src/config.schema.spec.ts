@@ -37,6 +37,9 @@ describe(parseConfig.name, () => {
       allowedTargetCidrs: [],
       smtpUrl: null,
       workerConcurrency: 100,
+      circuitFailureThreshold: 5,
+      circuitPauseMs: 30000,
+      circuitMaxPauseMs: 3600000,
     });
     expect(sut.encryptionKey).toHaveLength(32);
   });
@@ -50,6 +53,9 @@ describe(parseConfig.name, () => {
       HOOKLINE_REQUEST_TIMEOUT_MS: '500',
       HOOKLINE_WORKER_CONCURRENCY: '8',
       HOOKLINE_RATE_LIMIT_PER_MINUTE: '60',
+      HOOKLINE_CIRCUIT_FAILURE_THRESHOLD: '0',
+      HOOKLINE_CIRCUIT_PAUSE_MS: '1000',
+      HOOKLINE_CIRCUIT_MAX_PAUSE_MS: '8000',
       SMTP_URL: 'smtp://127.0.0.1:2525',
       SMTP_FROM: 'ops@example.com',
     });
@@ -60,6 +66,9 @@ describe(parseConfig.name, () => {
       requestTimeoutMs: 500,
       workerConcurrency: 8,
       rateLimitPerMinute: 60,
+      circuitFailureThreshold: 0,
+      circuitPauseMs: 1000,
+      circuitMaxPauseMs: 8000,
       smtpUrl: 'smtp://127.0.0.1:2525',
       smtpFrom: 'ops@example.com',
     });
@@ -83,6 +92,8 @@ describe(parseConfig.name, () => {
     ['bad retry schedule', { HOOKLINE_RETRY_SCHEDULE: '5s,10s' }, 'HOOKLINE_RETRY_SCHEDULE must be'],
     ['timeout zero', { HOOKLINE_REQUEST_TIMEOUT_MS: '0' }, 'HOOKLINE_REQUEST_TIMEOUT_MS must be between'],
     ['bad NODE_ENV', { NODE_ENV: 'staging' }, 'NODE_ENV must be'],
+    ['circuit pause above its maximum', { HOOKLINE_CIRCUIT_PAUSE_MS: '60000', HOOKLINE_CIRCUIT_MAX_PAUSE_MS: '1000' }, 'HOOKLINE_CIRCUIT_MAX_PAUSE_MS must be at least HOOKLINE_CIRCUIT_PAUSE_MS'],
+    ['circuit threshold negative', { HOOKLINE_CIRCUIT_FAILURE_THRESHOLD: '-1' }, 'HOOKLINE_CIRCUIT_FAILURE_THRESHOLD must be an integer between 0 and 1000'],
     ['SMTP_URL not smtp', { SMTP_URL: 'http://mail' }, 'SMTP_URL must use'],
   ])('stops with a message naming the setting: %s', (_label, over, message) => {
     expect(problems({ ...good, ...over }).join('\n')).toContain(message);

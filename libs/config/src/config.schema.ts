@@ -18,6 +18,11 @@ export interface HooklineConfig {
   workerConcurrency: number;
   /** Requests one webhook may have in flight in a worker (issue #11): half of workerConcurrency unless set. */
   webhookMaxConcurrency: number;
+  /** Circuit breaker (issue #11): timeouts or connection failures in a row that open a webhook's circuit; 0 turns it off. */
+  circuitFailureThreshold: number;
+  /** The first pause of an open circuit; it doubles with each reopening, up to circuitMaxPauseMs. */
+  circuitPauseMs: number;
+  circuitMaxPauseMs: number;
   rateLimitPerMinute: number;
   maxBodyBytes: number;
   smtpUrl: string | null;
@@ -63,7 +68,6 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
   // worker renews the leases of its attempts however long they take (LeaseKeeper).
   const claimLeaseMs = read.int('HOOKLINE_CLAIM_LEASE_MS', requestTimeoutMs * 3 + 30_000, 1000, 3_600_000);
   if (claimLeaseMs < requestTimeoutMs * 3) read.problems.push(`HOOKLINE_CLAIM_LEASE_MS must be at least 3 × HOOKLINE_REQUEST_TIMEOUT_MS (${requestTimeoutMs * 3})`);
-
   const config: HooklineConfig = {
     nodeEnv,
     databaseUrl: read.url('DATABASE_URL', ['postgresql:', 'postgres:']),
@@ -77,6 +81,7 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     requestTimeoutMs,
     workerConcurrency,
     webhookMaxConcurrency: read.int('HOOKLINE_WEBHOOK_MAX_CONCURRENCY', Math.max(1, Math.floor(workerConcurrency / 2)), 1, 1000),
+    ...readCircuit(read),
     rateLimitPerMinute: read.int('HOOKLINE_RATE_LIMIT_PER_MINUTE', 10000, 1, 10_000_000),
     maxBodyBytes: read.int('HOOKLINE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     smtpUrl: env.SMTP_URL ? read.url('SMTP_URL', ['smtp:', 'smtps:']) : null,
@@ -92,6 +97,14 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
   };
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;
+}
+
+/** The circuit breaker's settings (issue #11): 5 unreachable attempts in a row open it for 30 s, doubling to at most an hour. */
+function readCircuit(read: EnvReader): Pick<HooklineConfig, 'circuitFailureThreshold' | 'circuitPauseMs' | 'circuitMaxPauseMs'> {
+  const circuitPauseMs = read.int('HOOKLINE_CIRCUIT_PAUSE_MS', 30_000, 100, 86_400_000);
+  const circuitMaxPauseMs = read.int('HOOKLINE_CIRCUIT_MAX_PAUSE_MS', 3_600_000, 100, 86_400_000);
+  if (circuitMaxPauseMs < circuitPauseMs) read.problems.push(`HOOKLINE_CIRCUIT_MAX_PAUSE_MS must be at least HOOKLINE_CIRCUIT_PAUSE_MS (${circuitPauseMs})`);
+  return { circuitFailureThreshold: read.int('HOOKLINE_CIRCUIT_FAILURE_THRESHOLD', 5, 0, 1000), circuitPauseMs, circuitMaxPauseMs };
 }
 
 type DevKeys = Record<'HOOKLINE_ENCRYPTION_KEY' | 'HOOKLINE_TOKEN_SECRET', string>;

@@ -5,6 +5,7 @@ export * from './sql-pool';
 export * from './queryable';
 export * from './repositories/attempts.repository';
 export * from './repositories/deliveries.repository';
+export * from './repositories/delivery.types';
 export * from './repositories/notifications.repository';
 export * from './repositories/upkeep.repository';
 export * from './repositories/webhook-counters.repository';

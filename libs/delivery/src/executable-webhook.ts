@@ -18,6 +18,7 @@ export function toExecutableWebhook(row: Webhook, organization: { id: number; na
     headers: (row.headers as { name: string; value: string }[]) ?? [],
     bodyTemplate: row.bodyTemplate,
     maxConcurrency: row.maxConcurrency,
+    rateLimitPerMinute: row.rateLimitPerMinute,
     basicAuth:
       row.authType === 'BASIC' && row.basicUsername && row.basicPasswordEnc
         ? { username: row.basicUsername, password: cipher.decrypt(row.basicPasswordEnc) }

@@ -16,7 +16,7 @@ describe('attempt outcomes (SPEC §5.3)', () => {
     [500, false, true, false],
     [503, false, true, false],
   ])('status %i → ok=%s retryable=%s gone=%s', (status, ok, retryable, gone) => {
-    expect(outcomeOfStatus(status)).toEqual({ ok, retryable, gone });
+    expect(outcomeOfStatus(status)).toEqual({ ok, retryable, gone, unreachable: false });
   });
 
   it('retries network, timeout and token failures but not render, config or refused targets', () => {
@@ -25,6 +25,12 @@ describe('attempt outcomes (SPEC §5.3)', () => {
     expect(outcomeOfFailure('token').retryable).toBe(true);
     expect(outcomeOfFailure('render').retryable).toBe(false);
     expect(outcomeOfFailure('refused').retryable).toBe(false);
+  });
+
+  it('calls only timeouts and connection failures unreachable (what opens a circuit)', () => {
+    expect(outcomeOfFailure('network').unreachable).toBe(true);
+    expect(outcomeOfFailure('timeout').unreachable).toBe(true);
+    for (const kind of ['token', 'render', 'refused', 'config'] as const) expect(outcomeOfFailure(kind).unreachable).toBe(false);
   });
 });
 

@@ -5,21 +5,23 @@ export interface AttemptOutcome {
   retryable: boolean;
   /** 410 Gone: the receiver asks us to stop; disable the webhook now. */
   gone: boolean;
+  /** No answer came: a timeout or a connection failure, what the circuit breaker counts (issue #11). */
+  unreachable: boolean;
 }
 
 export type FailureKind = 'network' | 'timeout' | 'render' | 'token' | 'refused' | 'config';
 
 export function outcomeOfStatus(status: number): AttemptOutcome {
-  if (status >= 200 && status < 300) return { ok: true, retryable: false, gone: false };
-  if (status === 410) return { ok: false, retryable: false, gone: true };
+  if (status >= 200 && status < 300) return { ok: true, retryable: false, gone: false, unreachable: false };
+  if (status === 410) return { ok: false, retryable: false, gone: true, unreachable: false };
   const retryable = status === 408 || status === 429 || status >= 500;
-  return { ok: false, retryable, gone: false };
+  return { ok: false, retryable, gone: false, unreachable: false };
 }
 
 export function outcomeOfFailure(kind: FailureKind): AttemptOutcome {
   // Render and configuration errors repeat identically; a refused target is policy.
   const retryable = kind === 'network' || kind === 'timeout' || kind === 'token';
-  return { ok: false, retryable, gone: false };
+  return { ok: false, retryable, gone: false, unreachable: kind === 'network' || kind === 'timeout' };
 }
 
 /** `Retry-After` in seconds or as an HTTP date, as milliseconds from now (null when absent or invalid). */

@@ -18,6 +18,8 @@ export interface ExecutableWebhook {
   bodyTemplate: string | null;
   /** Requests in flight per worker, if the webhook sets its own cap (the worker's setting caps it). */
   maxConcurrency: number | null;
+  /** Requests per minute across all workers, paced; null: no limit. */
+  rateLimitPerMinute: number | null;
   basicAuth: { username: string; password: string } | null;
   oauth2: OAuth2Credentials | null;
   /** Current secret first, then a rotated one still inside its overlap. */

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { DeliveryStatus } from '@hookline/db';
+import { DeliveryStatus, HeldReason } from '@hookline/db';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OrgQueryDto, PageQueryDto } from '../common/pagination.dto';
@@ -10,6 +10,7 @@ import { parseDeliveryId, parseWebhookId } from '../common/path-params';
 import { DeliveriesService } from './deliveries.service';
 
 const DELIVERY_STATUSES = Object.values(DeliveryStatus);
+const HELD_REASONS = Object.values(HeldReason);
 
 class ListDeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
@@ -30,6 +31,13 @@ class DeliveryDto {
   @ApiProperty({ enum: DELIVERY_STATUSES }) status: DeliveryStatus;
   @ApiProperty({ description: 'ms since epoch' }) createdAt: number;
   @ApiProperty({ nullable: true, type: Number, description: 'When the next attempt is due (PENDING only)' }) nextAttemptAt: number | null;
+  @ApiProperty({
+    enum: HELD_REASONS,
+    nullable: true,
+    description:
+      'Why the next attempt is late (PENDING only), unsent and uncounted: CIRCUIT_OPEN (the endpoint timed out or refused connections; it waits for the pause and a probe), RATE_LIMITED (its turn under rateLimitPerMinute), CONCURRENCY_LIMIT (the webhook had its share of requests in flight). nextAttemptAt is then when it is tried',
+  })
+  heldBack: HeldReason | null;
   @ApiProperty({ type: [NumberedAttemptDto], description: 'Oldest first' }) attempts: NumberedAttemptDto[];
 }
 

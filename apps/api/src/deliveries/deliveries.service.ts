@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, DELIVERY_NOT_FOUND, NotFound, Page } from '@hookline/common';
-import { AttemptFields, DeliveryLogRepository, DeliveryStatus, LoggedDelivery } from '@hookline/db';
+import { AttemptFields, DeliveryLogRepository, DeliveryStatus, HeldReason, LoggedDelivery } from '@hookline/db';
 import { DeliveryQueue } from '@hookline/queue';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -15,6 +15,8 @@ export interface DeliveryView {
   status: DeliveryStatus;
   createdAt: number;
   nextAttemptAt: number | null;
+  /** Why the next attempt waits past its schedule (issue #11): nextAttemptAt is then when it is tried. */
+  heldBack: HeldReason | null;
   attempts: AttemptView[];
 }
 
@@ -27,6 +29,7 @@ function toView(d: LoggedDelivery): DeliveryView {
     status: d.status,
     createdAt: d.createdAt.getTime(),
     nextAttemptAt: d.status === 'PENDING' ? d.nextAttemptAt.getTime() : null,
+    heldBack: d.status === 'PENDING' ? d.heldReason : null,
     attempts: d.attempts.map((a) => ({
       number: a.number,
       startedAt: a.startedAt.getTime(),

@@ -18,7 +18,7 @@ export class MetricsController {
     @Inject(getQueueToken(QUEUES.delivery)) deliveries: Queue,
     @Inject(getQueueToken(QUEUES.email)) emails: Queue,
   ) {
-    registerStoreGauges(metrics, [deliveries, emails], () => counters.disabledByErrors());
+    registerStoreGauges(metrics, [deliveries, emails], () => counters.states());
   }
 
   @Public()

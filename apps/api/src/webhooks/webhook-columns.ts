@@ -28,5 +28,6 @@ export function columnsOf(draft: WebhookDraft, cipher: SecretCipher, current?: W
     failureNotifyUserIds: draft.failureNotifyUserIds,
     failureLimit: draft.failureLimit,
     maxConcurrency: draft.maxConcurrency,
+    rateLimitPerMinute: draft.rateLimitPerMinute,
   };
 }

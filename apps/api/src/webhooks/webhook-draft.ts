@@ -20,6 +20,7 @@ export interface WebhookDraft {
   failureNotifyUserIds: number[];
   failureLimit: number;
   maxConcurrency: number | null;
+  rateLimitPerMinute: number | null;
 }
 
 /** A new webhook as the request defines it, with the defaults of SPEC §3. */
@@ -39,6 +40,7 @@ export function createdDraft(dto: CreateWebhookDto): WebhookDraft {
     failureNotifyUserIds: dto.failureNotifyUserIds ?? [],
     failureLimit: dto.failureLimit ?? 10,
     maxConcurrency: dto.maxConcurrency ?? null,
+    rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
   };
 }
 
@@ -82,6 +84,7 @@ export function updatedDraft(current: Webhook, dto: UpdateWebhookDto): WebhookDr
     failureNotifyUserIds: dto.failureNotifyUserIds ?? current.failureNotifyUserIds,
     failureLimit: dto.failureLimit ?? current.failureLimit,
     maxConcurrency: dto.maxConcurrency !== undefined ? dto.maxConcurrency : current.maxConcurrency,
+    rateLimitPerMinute: dto.rateLimitPerMinute !== undefined ? dto.rateLimitPerMinute : current.rateLimitPerMinute,
   };
 }
 

@@ -1,5 +1,5 @@
 import { Webhook } from '@hookline/db';
-import { WebhookDto } from './dto/webhook-view.dto';
+import { CircuitViewDto, WebhookDto } from './dto/webhook-view.dto';
 
 /** The API view of a stored webhook: write-only secrets never leave this function. */
 export function toWebhookDto(w: Webhook): WebhookDto {
@@ -23,6 +23,8 @@ export function toWebhookDto(w: Webhook): WebhookDto {
     failureNotifyUserIds: w.failureNotifyUserIds,
     failureLimit: w.failureLimit,
     maxConcurrency: w.maxConcurrency,
+    rateLimitPerMinute: w.rateLimitPerMinute,
+    circuit: circuitOf(w),
     status: w.status,
     consecutiveFailures: w.consecutiveFailures,
     totalAttempts: w.totalAttempts,
@@ -30,4 +32,11 @@ export function toWebhookDto(w: Webhook): WebhookDto {
     updatedAt: w.updatedAt.getTime(),
     lastTriggeredAt: w.lastTriggeredAt ? w.lastTriggeredAt.getTime() : null,
   };
+}
+
+/** Closed without a pause; open during it; half-open after it, until a probe's answer closes it or opens it again. */
+function circuitOf(w: Webhook, now = Date.now()): CircuitViewDto {
+  const openUntil = w.circuitOpenUntil?.getTime() ?? null;
+  const state = openUntil === null ? 'CLOSED' : openUntil > now ? 'OPEN' : 'HALF_OPEN';
+  return { state, openUntil, consecutiveUnreachable: w.circuitFailures };
 }

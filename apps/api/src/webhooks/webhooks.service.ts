@@ -12,7 +12,7 @@ import { createdDraft, unboundSecretErrors, updatedDraft } from './webhook-draft
 import { WebhookValidator } from './webhook.validator';
 
 /** Fields that may be sent as null to clear them; any other null is a 400. */
-const NULLABLE = new Set(['dataTrigger', 'bodyTemplate', 'oauth2', 'basicAuth', 'maxConcurrency']);
+const NULLABLE = new Set(['dataTrigger', 'bodyTemplate', 'oauth2', 'basicAuth', 'maxConcurrency', 'rateLimitPerMinute']);
 
 const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
 
@@ -77,7 +77,7 @@ export class WebhooksService {
       // Only the users the request names: a stored one deleted meanwhile is removed by its deletion.
       const errors = [...unboundSecretErrors(current, draft), ...(await this.validator.validate(organizationId, draft, dto.failureNotifyUserIds ?? []))];
       if (errors.length) throw new ValidationFailed(errors);
-      return { ...columnsOf(draft, this.cipher, current), ...statusChange(dto.status) };
+      return { ...columnsOf(draft, this.cipher, current), ...statusChange(dto.status), ...(dto.status === 'ENABLED' || draft.url !== current.url ? CIRCUIT_CLOSED : {}) };
     });
     if (!found) throw new NotFound(WEBHOOK_NOT_FOUND);
     // A webhook that is not ENABLED gets nothing more: its queued deliveries end CANCELLED.
@@ -141,6 +141,9 @@ export class WebhooksService {
     return row;
   }
 }
+
+/** Re-enabling a webhook, or pointing it at another URL, starts its circuit breaker afresh (issue #11). */
+const CIRCUIT_CLOSED: WebhookUpdate = { circuitFailures: 0, circuitTrips: 0, circuitOpenUntil: null, circuitProbeAt: null };
 
 /** SPEC §3: re-enabling resets the failure count; DISABLED_DUE_TO_ERRORS is never the client's to set. */
 function statusChange(status: UpdateWebhookDto['status']): WebhookUpdate {

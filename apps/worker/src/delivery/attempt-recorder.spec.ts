@@ -16,7 +16,7 @@ function fixture({ lost = new Set<bigint>(), disabling = new Set<number>(), dupl
   const sql = { transaction: (fn: (tx: object) => Promise<unknown>) => fn({}) };
   const counters = {
     lockInOrder: async (_tx: object, ids: number[]) => void calls.push(`lock webhooks ${ids}`),
-    addAttempts: async (_tx: object, t: WebhookTally[]) => void (calls.push('counters'), tallies.push(...t)),
+    addAttempts: async (_tx: object, t: WebhookTally[]) => (calls.push('counters'), tallies.push(...t), []),
   };
   const deliveries = {
     lockHeld: async (_tx: object, held: HeldAttempt[]) => (calls.push('lock deliveries'), new Set(held.filter((h) => !lost.has(h.deliveryId)).map((h) => String(h.deliveryId)))),
@@ -32,7 +32,7 @@ function fixture({ lost = new Set<bigint>(), disabling = new Set<number>(), dupl
     },
   };
   const metrics = { batchSize: { observe: () => undefined } };
-  const sut = new AttemptRecorder(sql as never, counters as never, deliveries as never, attempts as never, disabler as never, metrics as never);
+  const sut = new AttemptRecorder(sql as never, counters as never, deliveries as never, attempts as never, disabler as never, metrics as never, { get: () => 5 } as never);
   return { sut, calls, moves, rows, tallies };
 }
 
@@ -44,7 +44,7 @@ const result = (ok: boolean, startedAt = new Date()): AttemptResult => ({
   durationMs: 5,
   responseBody: null,
   error: null,
-  outcome: { ok, retryable: !ok, gone: false },
+  outcome: { ok, retryable: !ok, gone: false, unreachable: false },
   retryAfterMs: null,
 });
 const input = (deliveryId: bigint, webhookId: number, ok: boolean, retryDelayMs: number | null = null): RecordInput => ({

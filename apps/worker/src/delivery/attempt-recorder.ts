@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { MetricsService, MicroBatcher } from '@hookline/common';
-import { AttemptRow, AttemptsRepository, DeliveriesRepository, DeliveryMove, SqlPool, WebhookCountersRepository } from '@hookline/db';
+import { ConfigService } from '@hookline/config';
+import { AttemptRow, AttemptsRepository, CircuitRule, DeliveriesRepository, DeliveryMove, OpenedCircuit, SqlPool, WebhookCountersRepository } from '@hookline/db';
 import { AttemptResult } from '@hookline/delivery';
 import { tally } from './attempt-tally';
 import { Disabled, WebhookDisabler } from './webhook-disabler';
@@ -40,7 +41,7 @@ const attemptRow = (i: RecordInput): AttemptRow => ({ deliveryId: i.deliveryId, 
  *    and the lease presented is still the stored one (another worker that took
  *    the attempt over after the lease ran out owns the record). Only those get
  *    an attempt row, so a duplicate job or a lost lease records nothing;
- * 3. each webhook's counters move in one UPDATE relative to their values;
+ * 3. each webhook's counters and circuit move in one UPDATE relative to their values;
  * 4. webhooks that reached their failure limit (or answered 410) are disabled:
  *    flipped exactly once, their receivers notified, their queue cancelled;
  * 5. the deliveries move on: retried, done or failed (not retried on a webhook
@@ -48,7 +49,9 @@ const attemptRow = (i: RecordInput): AttemptRow => ({ deliveryId: i.deliveryId, 
  */
 @Injectable()
 export class AttemptRecorder {
+  private readonly logger = new Logger(AttemptRecorder.name);
   private readonly batcher: MicroBatcher<RecordInput, RecordOutcome>;
+  private readonly circuit: CircuitRule;
 
   constructor(
     private readonly sql: SqlPool,
@@ -57,7 +60,9 @@ export class AttemptRecorder {
     private readonly attempts: AttemptsRepository,
     private readonly disabler: WebhookDisabler,
     private readonly metrics: MetricsService,
+    config: ConfigService,
   ) {
+    this.circuit = { threshold: config.get('circuitFailureThreshold'), pauseMs: config.get('circuitPauseMs'), maxPauseMs: config.get('circuitMaxPauseMs') };
     // Off the sending path (permits are back before recording), so batches may wait
     // longer and grow: fewer statements, fewer commits.
     this.batcher = new MicroBatcher((items) => this.flush(items), 500, 10);
@@ -67,9 +72,10 @@ export class AttemptRecorder {
     return this.batcher.submit(input);
   }
 
-  private flush(items: RecordInput[]): Promise<RecordOutcome[]> {
+  private async flush(items: RecordInput[]): Promise<RecordOutcome[]> {
     this.metrics.batchSize.observe({ kind: 'record' }, items.length);
-    return this.sql.transaction(async (tx) => {
+    let opened: OpenedCircuit[] = [];
+    const outcomes = await this.sql.transaction(async (tx) => {
       await this.counters.lockInOrder(tx, items.map((i) => i.webhookId));
       const held = await this.deliveries.lockHeld(tx, items);
       const isMine = items.map((i) => held.has(String(i.deliveryId)));
@@ -79,7 +85,7 @@ export class AttemptRecorder {
       if (inserted.length !== mine.length) throw new Error(`${mine.length - inserted.length} deliveries would be moved on without their attempt recorded`);
 
       const tallies = tally(items, isMine);
-      await this.counters.addAttempts(tx, tallies);
+      opened = await this.counters.addAttempts(tx, tallies, this.circuit);
       const disabled = await this.disabler.disableAtLimit(tx, tallies.filter((t) => t.failures > 0).map((t) => ({ webhookId: t.webhookId, gone: t.gone, last: items[t.lastFailure].result })));
 
       const outcomes = items.map((i, idx) => (isMine[idx] ? outcomeOf(i, disabled) : NOT_RECORDED));
@@ -92,6 +98,9 @@ export class AttemptRecorder {
       }
       return outcomes;
     });
+    for (const c of opened) this.logger.warn({ msg: 'circuit opened: attempts held back until openUntil, then one probe', ...c, openUntil: c.openUntil.toISOString() });
+    if (opened.length) this.metrics.circuitsOpened.inc(opened.length);
+    return outcomes;
   }
 }
 

@@ -16,7 +16,8 @@ export interface WebhookTally extends AttemptTally {
 /**
  * Per webhook, what the newly recorded attempts (`counted[i]`) add to its
  * counters, taken in the order they started: a success resets the failure
- * count, so only failures after the last success carry over.
+ * count, so only failures after the last success carry over; likewise an
+ * answer resets the circuit's count of unreachable attempts.
  */
 export function tally(items: TallyInput[], counted: boolean[]): WebhookTally[] {
   const order = items.map((_, idx) => idx).filter((idx) => counted[idx]);
@@ -24,7 +25,7 @@ export function tally(items: TallyInput[], counted: boolean[]): WebhookTally[] {
   const by = new Map<number, WebhookTally>();
   for (const idx of order) {
     const { webhookId, result } = items[idx];
-    const t = by.get(webhookId) ?? { webhookId, total: 0, failures: 0, hadSuccess: false, failuresAfterLastSuccess: 0, lastStartedAt: result.startedAt, gone: false, lastFailure: idx };
+    const t = by.get(webhookId) ?? { webhookId, total: 0, failures: 0, hadSuccess: false, failuresAfterLastSuccess: 0, answered: false, unreachableAfterLastAnswer: 0, lastStartedAt: result.startedAt, gone: false, lastFailure: idx };
     t.total++;
     if (result.startedAt > t.lastStartedAt) t.lastStartedAt = result.startedAt;
     if (result.outcome.ok) {
@@ -35,6 +36,12 @@ export function tally(items: TallyInput[], counted: boolean[]): WebhookTally[] {
       t.failuresAfterLastSuccess++;
       t.lastFailure = idx;
       if (result.outcome.gone) t.gone = true;
+    }
+    // The circuit's count: an answer of any status restarts it; errors before sending (render, token) leave it.
+    if (result.outcome.unreachable) t.unreachableAfterLastAnswer++;
+    else if (result.responseStatus !== null) {
+      t.answered = true;
+      t.unreachableAfterLastAnswer = 0;
     }
     by.set(webhookId, t);
   }

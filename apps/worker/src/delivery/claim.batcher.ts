@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService, MicroBatcher } from '@hookline/common';
-import { DeliveriesRepository } from '@hookline/db';
+import { DeliveriesRepository, HeldBack, HeldReason } from '@hookline/db';
 import { Lease, LeaseKeeper } from './lease-keeper';
 import { WebhookDefinitions } from './webhook-definitions';
 
@@ -19,7 +19,17 @@ export type Claim =
       payload: Record<string, unknown>;
       /** Kept alive by the LeaseKeeper until released, before the record. */
       lease: Lease;
+      /** Why the attempt was held back before, if it was, and when it was then due. */
+      held: { reason: HeldReason; until: Date } | null;
+      /** The webhook's circuit as the claim found it; null: closed. */
+      circuit: { openUntil: Date; probeAt: Date | null } | null;
     };
+
+/** Why a claimed attempt goes back unsent, and when it is to be tried. */
+export interface Hold {
+  reason: HeldReason;
+  until: Date;
+}
 
 /**
  * Claims attempts for sending, many at once (SPEC §7: no two workers send the
@@ -31,6 +41,8 @@ export type Claim =
 @Injectable()
 export class ClaimBatcher {
   private readonly batcher: MicroBatcher<ClaimRequest, Claim>;
+  /** Held-back attempts come in herds (an open circuit's pending attempts): one statement for many. */
+  private readonly holds: MicroBatcher<HeldBack, void>;
   private readonly leaseSeconds: number;
 
   constructor(
@@ -42,15 +54,16 @@ export class ClaimBatcher {
     // HOOKLINE_CLAIM_LEASE_MS: how long a dead worker's attempts wait before another worker takes them.
     this.leaseSeconds = leases.leaseMs / 1000;
     this.batcher = new MicroBatcher((items) => this.flush(items), 200, 2);
+    this.holds = new MicroBatcher((items) => this.deliveries.holdBack(items).then(() => items.map(() => undefined)), 500, 5);
   }
 
   claim(req: ClaimRequest): Promise<Claim> {
     return this.batcher.submit(req);
   }
 
-  /** Lets go of a claim this worker will not use (the attempt goes back to the queue unsent): another worker may take it at once. */
-  async giveBack(lease: Lease): Promise<void> {
-    await this.deliveries.releaseClaims([{ deliveryId: lease.deliveryId, attempt: lease.attempt, lease: await this.leases.release(lease) }]);
+  /** Lets go of a claim this worker will not use: the attempt goes back to the queue unsent, to be tried at `hold.until` by any worker. */
+  async giveBack(lease: Lease, hold: Hold): Promise<void> {
+    await this.holds.submit({ deliveryId: lease.deliveryId, attempt: lease.attempt, lease: await this.leases.release(lease), ...hold });
   }
 
   private async flush(items: ClaimRequest[]): Promise<Claim[]> {
@@ -80,7 +93,9 @@ export class ClaimBatcher {
       handed.add(key);
       if (!row.active) return { kind: 'cancelled' };
       const lease = this.leases.hold(i.deliveryId, i.attempt, row.lease, claimedAt);
-      return { kind: 'claimed', webhookId: row.webhook_id, organizationId: row.organization_id, payload: row.payload, lease };
+      const held = row.held_reason ? { reason: row.held_reason, until: row.due } : null;
+      const circuit = row.open_until ? { openUntil: row.open_until, probeAt: row.probe_at } : null;
+      return { kind: 'claimed', webhookId: row.webhook_id, organizationId: row.organization_id, payload: row.payload, lease, held, circuit };
     });
   }
 }

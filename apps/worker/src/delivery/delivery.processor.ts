@@ -3,7 +3,8 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
 import { DeliveryQueue, FairOrder, JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
-import { DeliveryService, ShuttingDownError } from './delivery.service';
+import { DeliveryService } from './delivery.service';
+import { HandedBack, ShuttingDownError } from './job-run';
 
 type DeliveryJob = Job<JobPayloads['deliver'] | JobPayloads['deliver-batch']>;
 
@@ -57,21 +58,21 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
   }
 
   /**
-   * Attempts their webhook's cap turned away (its endpoint is stuck) go back to
-   * the queue for a while, each at its organization's next place in the fair
-   * order, so a stuck webhook's attempts do not come back ahead of everyone
-   * else's. A single attempt's job waits as it is; a batch's attempts get jobs
-   * of their own.
+   * Attempts held back (an open circuit, a rate limit, a cap turning them
+   * away) go back to the queue until they are to be tried, each at its
+   * organization's next place in the fair order, so that they do not come back
+   * ahead of everyone else's. A single attempt's job waits as it is; a batch's
+   * attempts get jobs of their own.
    */
-  private async handBack(job: DeliveryJob, token: string | undefined, handedBack: Map<bigint, number>): Promise<void> {
-    const delayMs = Math.min(5000, Math.max(500, this.config.get('requestTimeoutMs') / 2));
+  private async handBack(job: DeliveryJob, token: string | undefined, handedBack: Map<bigint, HandedBack>): Promise<void> {
     if (!('deliveryIds' in job.data) && token) {
-      const [organizationId] = handedBack.values();
+      const [{ organizationId, until }] = handedBack.values();
       const [priority] = await this.fair.priorities(organizationId, [1]);
       await job.changePriority({ priority });
-      await job.moveToDelayed(Date.now() + delayMs, token);
+      await job.moveToDelayed(until.getTime(), token);
       throw new DelayedError();
     }
-    await this.queue.enqueueAttempts([...handedBack].map(([deliveryId, organizationId]) => ({ deliveryId, attempt: job.data.attempt, delayMs, organizationId })));
+    const now = Date.now();
+    await this.queue.enqueueAttempts([...handedBack].map(([deliveryId, h]) => ({ deliveryId, attempt: job.data.attempt, delayMs: Math.max(0, h.until.getTime() - now), organizationId: h.organizationId })));
   }
 }

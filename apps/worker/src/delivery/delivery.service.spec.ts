@@ -1,6 +1,6 @@
 import type { AttemptResult } from '@hookline/delivery';
 import type { RecordInput, RecordOutcome } from './attempt-recorder';
-import type { ClaimRequest } from './claim.batcher';
+import type { ClaimRequest, Hold } from './claim.batcher';
 import { DeliveryService } from './delivery.service';
 
 /** A promise settled from outside. */
@@ -19,7 +19,7 @@ const ok = (): AttemptResult => ({
   durationMs: 1,
   responseBody: null,
   error: null,
-  outcome: { ok: true, retryable: false, gone: false },
+  outcome: { ok: true, retryable: false, gone: false, unreachable: false },
   retryAfterMs: null,
 });
 const recorded: RecordOutcome = { recorded: true, status: 'SUCCEEDED', disabledWebhook: false, notificationIds: [], cancelledDeliveries: 0 };
@@ -29,15 +29,16 @@ const recorded: RecordOutcome = { recorded: true, status: 'SUCCEEDED', disabledW
  * ones the test holds open, to see the order of the steps and how many
  * attempts are in which (the steps themselves run for real in the e2e tests).
  */
-function fixture(concurrency: number, webhookMaxConcurrency = concurrency) {
+function fixture(concurrency: number, webhookMaxConcurrency = concurrency, gateHold: Hold | null = null) {
   const claimed: bigint[] = [];
   const sends = new Map<bigint, ReturnType<typeof deferred<AttemptResult>>>();
   const records: RecordInput[] = [];
   let recordGate = Promise.resolve();
   const renewed = new Date('2030-01-01T00:00:00Z');
   const givenBack: bigint[] = [];
+  const holds: Hold[] = [];
   const claims = {
-    giveBack: async (lease: { deliveryId: bigint }) => void givenBack.push(lease.deliveryId),
+    giveBack: async (lease: { deliveryId: bigint }, hold: Hold) => void (givenBack.push(lease.deliveryId), holds.push(hold)),
     claim: async (r: ClaimRequest) => {
       claimed.push(r.deliveryId);
       return { kind: 'claimed', webhookId: 1, organizationId: 1, payload: {}, lease: { deliveryId: r.deliveryId, attempt: r.attempt, expiresAt: new Date(), deadline: 0 } };
@@ -45,7 +46,8 @@ function fixture(concurrency: number, webhookMaxConcurrency = concurrency) {
   };
   // The keeper renewed the lease while the attempt was on the wire: the record must present the new value.
   const leases = { release: async () => renewed };
-  const definitions = { get: (id: number) => ({ id }) };
+  const definitions = { get: (id: number) => ({ id, rateLimitPerMinute: null, maxConcurrency: null }) };
+  const gate = { admit: async () => gateHold };
   const executor = {
     execute: (_w: unknown, _p: unknown, messageId: string) => {
       const d = deferred<AttemptResult>();
@@ -55,10 +57,10 @@ function fixture(concurrency: number, webhookMaxConcurrency = concurrency) {
   };
   const recorder = { record: async (i: RecordInput) => (records.push(i), await recordGate, recorded) };
   const queue = { enqueueAttempts: async () => undefined, enqueueEmails: async () => undefined };
-  const metrics = { deliveries: { inc: () => undefined }, attemptDuration: { observe: () => undefined } };
-  const config = { get: (k: string) => ({ retryScheduleMs: [1000], workerConcurrency: concurrency, webhookMaxConcurrency })[k] };
-  const sut = new DeliveryService(claims as never, leases as never, definitions as never, executor as never, recorder as never, queue as never, metrics as never, config as never);
-  return { sut, claimed, sends, records, renewed, givenBack, holdRecords: (p: Promise<void>) => (recordGate = p) };
+  const metrics = { deliveries: { inc: () => undefined }, attemptDuration: { observe: () => undefined }, heldBack: { inc: () => undefined } };
+  const config = { get: (k: string) => ({ retryScheduleMs: [1000], workerConcurrency: concurrency, webhookMaxConcurrency, requestTimeoutMs: 2000 })[k] };
+  const sut = new DeliveryService(claims as never, leases as never, definitions as never, gate as never, executor as never, recorder as never, queue as never, metrics as never, config as never);
+  return { sut, claimed, sends, records, renewed, givenBack, holds, holdRecords: (p: Promise<void>) => (recordGate = p) };
 }
 
 describe(DeliveryService.name, () => {
@@ -101,16 +103,28 @@ describe(DeliveryService.name, () => {
 
   it('hands an attempt back, its claim given up and nothing sent, when its webhook has its cap of requests in flight', async () => {
     // Every attempt here is for webhook 1; it may have two requests in flight.
-    const { sut, sends, givenBack } = fixture(10, 2);
+    const { sut, sends, givenBack, holds } = fixture(10, 2);
     const job = sut.runJob([1n, 2n, 3n], 1);
     await tick();
     expect([...sends.keys()]).toEqual([1n, 2n]);
     // The third waits a moment for one of the two to end, then gives up.
     while (!givenBack.length) await new Promise((r) => setTimeout(r, 5));
     expect(givenBack).toEqual([3n]);
+    expect(holds).toEqual([{ reason: 'CONCURRENCY_LIMIT', until: expect.any(Date) }]);
     for (const id of [1n, 2n]) sends.get(id)!.resolve(ok());
     expect((await job).settled.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['succeeded', 'succeeded', 'deferred']);
     expect(sends.has(3n)).toBe(false);
+  });
+
+  it('hands an attempt back until the time its gate names (open circuit, rate limit), unsent and uncounted', async () => {
+    const until = new Date(Date.now() + 60_000);
+    const { sut, sends, holds, records } = fixture(10, 10, { reason: 'CIRCUIT_OPEN', until });
+    const run = await sut.runJob([1n], 1);
+    expect(run.settled.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['deferred']);
+    expect(run.handedBack.get(1n)).toEqual({ organizationId: 1, until });
+    expect(holds).toEqual([{ reason: 'CIRCUIT_OPEN', until }]);
+    expect(sends.size).toBe(0);
+    expect(records).toEqual([]);
   });
 
   it('records with the lease as it stands after the last renewal', async () => {

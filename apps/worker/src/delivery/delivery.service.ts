@@ -4,22 +4,15 @@ import { MetricsService } from '@hookline/common';
 import { AttemptResult, ExecutableWebhook, WebhookExecutor, retryDelay } from '@hookline/delivery';
 import { DeliveryQueue } from '@hookline/queue';
 import { AttemptRecorder } from './attempt-recorder';
-import { Claim, ClaimBatcher } from './claim.batcher';
+import { Claim, ClaimBatcher, Hold } from './claim.batcher';
+import { DeliveryGate } from './delivery-gate';
+import { HandedBack, JobRun, RunResult, ShuttingDownError, messageId } from './job-run';
 import { LeaseKeeper } from './lease-keeper';
 import { Semaphore } from './semaphore';
 import { WebhookDefinitions } from './webhook-definitions';
 import { WebhookPermits } from './webhook-permits';
 
 const PERMIT_PATIENCE_MS = 100;
-
-/** How one attempt of a job ended here; `deferred`: its webhook was at its cap, and the attempt goes back to the queue. */
-export type RunResult = 'skipped' | 'cancelled' | 'deferred' | 'succeeded' | 'failed' | 'retrying' | 'duplicate';
-
-/** How a job's attempts ended; `handedBack`: the deferred ones, each with its organization (their next place in the fair order). */
-export interface JobRun {
-  settled: PromiseSettledResult<RunResult>[];
-  handedBack: Map<bigint, number>;
-}
 
 /** A claimed attempt that was sent, with what recording it needs. */
 interface Sent {
@@ -33,16 +26,6 @@ interface Sent {
 
 /** The outcomes hookline_deliveries_total counts. */
 const COUNTED = new Set<RunResult>(['succeeded', 'failed', 'retrying', 'cancelled']);
-
-export class ShuttingDownError extends Error {
-  constructor() {
-    super('worker shutting down; attempt left for another worker');
-    this.name = 'ShuttingDownError';
-  }
-}
-
-/** The Standard Webhooks `webhook-id` of a delivery: the same for every attempt of it. */
-export const messageId = (deliveryId: bigint | string) => `msg_${deliveryId}`;
 
 /**
  * Attempts of deliveries: claim, send, record, schedule what follows.
@@ -65,11 +48,14 @@ export class DeliveryService {
   private readonly concurrency: number;
   /** Requests in flight per webhook (HOOKLINE_WEBHOOK_MAX_CONCURRENCY): one slow endpoint cannot take every permit. */
   private readonly permits: WebhookPermits;
+  /** How long an attempt its webhook's cap turned away waits in the queue: about half a request's time. */
+  private readonly capHoldMs: number;
 
   constructor(
     private readonly claims: ClaimBatcher,
     private readonly leases: LeaseKeeper,
     private readonly definitions: WebhookDefinitions,
+    private readonly gate: DeliveryGate,
     private readonly executor: WebhookExecutor,
     private readonly recorder: AttemptRecorder,
     private readonly queue: DeliveryQueue,
@@ -82,6 +68,7 @@ export class DeliveryService {
     this.slots = new Semaphore(2 * this.concurrency);
     // A webhook over its cap waits this long for one of its requests to end (a fast endpoint's do), then hands the attempt back.
     this.permits = new WebhookPermits(config.get('webhookMaxConcurrency'), PERMIT_PATIENCE_MS);
+    this.capHoldMs = Math.min(5000, Math.max(500, config.get('requestTimeoutMs') / 2));
   }
 
   private stopping = false;
@@ -97,7 +84,7 @@ export class DeliveryService {
    * their claims go out in one statement; each settles on its own.
    */
   async runJob(deliveryIds: bigint[], attempt: number): Promise<JobRun> {
-    const handedBack = new Map<bigint, number>();
+    const handedBack = new Map<bigint, HandedBack>();
     const parts: bigint[][] = [];
     for (let i = 0; i < deliveryIds.length; i += this.concurrency) parts.push(deliveryIds.slice(i, i + this.concurrency));
     const settled = await Promise.all(
@@ -114,7 +101,7 @@ export class DeliveryService {
   }
 
   /** One attempt, its slot already taken: claim and send, then record and schedule what follows. */
-  private async run(deliveryId: bigint, attempt: number, handedBack: Map<bigint, number>): Promise<RunResult> {
+  private async run(deliveryId: bigint, attempt: number, handedBack: Map<bigint, HandedBack>): Promise<RunResult> {
     const sent = await this.claimAndSend(deliveryId, attempt);
     if (typeof sent === 'string') return sent;
     if ('handedBack' in sent) {
@@ -127,19 +114,21 @@ export class DeliveryService {
   /**
    * The slot covers claim and request; the record comes after, so the next
    * request need not wait for this one's commit. The lease is kept alive until
-   * the record takes its final value. A webhook at its cap of requests in
-   * flight gets the attempt back in the queue, unsent and uncounted.
+   * the record takes its final value. An attempt its webhook's circuit or
+   * rate limit holds back, or its cap of requests in flight turns away, goes
+   * back to the queue unsent and uncounted.
    */
-  private async claimAndSend(deliveryId: bigint, attempt: number): Promise<Sent | 'skipped' | 'cancelled' | { handedBack: number }> {
+  private async claimAndSend(deliveryId: bigint, attempt: number): Promise<Sent | 'skipped' | 'cancelled' | { handedBack: HandedBack }> {
     try {
       // Not claimed, so nothing to undo: the job fails and is retried by another worker.
       if (this.stopping) throw new ShuttingDownError();
       const claim = await this.claims.claim({ deliveryId, attempt });
       if (claim.kind !== 'claimed') return claim.kind;
       const webhook = this.definitions.get(claim.webhookId);
+      const hold = await this.gate.admit(claim, webhook.rateLimitPerMinute);
+      if (hold) return await this.holdBack(claim, hold);
       if (!(await this.permits.acquire(webhook.id, webhook.maxConcurrency))) {
-        await this.claims.giveBack(claim.lease);
-        return { handedBack: claim.organizationId };
+        return await this.holdBack(claim, { reason: 'CONCURRENCY_LIMIT', until: new Date(Date.now() + this.capHoldMs) });
       }
       let result: AttemptResult;
       let lease: Date;
@@ -153,6 +142,12 @@ export class DeliveryService {
     } finally {
       this.slots.release();
     }
+  }
+
+  private async holdBack(claim: Extract<Claim, { kind: 'claimed' }>, hold: Hold): Promise<{ handedBack: HandedBack }> {
+    await this.claims.giveBack(claim.lease, hold);
+    this.metrics.heldBack.inc({ reason: hold.reason.toLowerCase() });
+    return { handedBack: { organizationId: claim.organizationId, until: hold.until } };
   }
 
   /** Records a sent attempt; after the commit, its next attempt and the emails (lost enqueues are the sweeper's). */

@@ -27,7 +27,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(getQueueToken(QUEUES.delivery)) deliveries: Queue,
     @Inject(getQueueToken(QUEUES.email)) emails: Queue,
   ) {
-    registerStoreGauges(metrics, [deliveries, emails], () => counters.disabledByErrors());
+    registerStoreGauges(metrics, [deliveries, emails], () => counters.states());
   }
 
   onApplicationBootstrap() {

@@ -33,6 +33,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly heldBack = new Counter({
+    name: 'hookline_attempts_held_back_total',
+    help: 'Claimed attempts put back unsent and uncounted, by reason: circuit_open, rate_limited, concurrency_limit',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly circuitsOpened = new Counter({
+    name: 'hookline_circuits_opened_total',
+    help: 'Times a webhook circuit opened (again) after timeouts or connection failures in a row',
+    registers: [this.registry],
+  });
+
   readonly httpRequests = new Counter({
     name: 'hookline_http_requests_total',
     help: 'API requests by status class',

@@ -1,45 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Queryable } from '../queryable';
 import { SqlPool } from '../sql-pool';
-
-/** An attempt as a worker holds it: the lease it presents is the stored claim_expires_at. */
-export interface HeldAttempt {
-  deliveryId: bigint;
-  attempt: number;
-  lease: Date;
-}
-
-export interface ClaimedDelivery {
-  id: string;
-  att: number;
-  webhook_id: number;
-  organization_id: number;
-  /** The webhook is ENABLED and not deleted. */
-  active: boolean;
-  /** The webhook's updated_at in epoch milliseconds (bigint as text): cheaper to read than a timestamp. */
-  version: string;
-  payload: Record<string, unknown>;
-  lease: Date;
-}
-
-export interface OverdueDelivery {
-  id: string;
-  organization_id: number;
-  attempt_count: number;
-  batch_id: string | null;
-  next_attempt_at: Date;
-  /** A lease that ran out: the worker that claimed the attempt is gone (a live one renews its leases). */
-  claim_expires_at: Date | null;
-}
-
-/** Where a recorded attempt leaves its delivery. */
-export interface DeliveryMove {
-  deliveryId: bigint;
-  attempt: number;
-  status: 'SUCCEEDED' | 'FAILED' | 'PENDING';
-  /** When the next attempt is due (PENDING only). */
-  nextAttemptAt: Date | null;
-}
+import type { ClaimedDelivery, DeliveryMove, HeldAttempt, HeldBack, OverdueDelivery } from './delivery.types';
 
 const ids = (xs: { deliveryId: bigint }[]) => xs.map((x) => String(x.deliveryId));
 
@@ -83,9 +45,10 @@ export class DeliveriesRepository {
          FROM v
          WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.status = 'PENDING' AND d.attempt_count = v.att - 1
            AND (d.claim_expires_at IS NULL OR d.claim_expires_at < now())
-         RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id, d.claim_expires_at
+         RETURNING d.id, v.att, d.webhook_id, d.event_row_id, d.organization_id, d.claim_expires_at, d.held_reason, d.next_attempt_at
        )
-       SELECT c.id, c.att, c.webhook_id, c.organization_id, c.claim_expires_at AS lease, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, (extract(epoch FROM w.updated_at) * 1000)::bigint AS version, e.payload
+       SELECT c.id, c.att, c.webhook_id, c.organization_id, c.claim_expires_at AS lease, (w.status = 'ENABLED' AND w.deleted_at IS NULL) AS active, (extract(epoch FROM w.updated_at) * 1000)::bigint AS version, e.payload,
+              c.held_reason, c.next_attempt_at AS due, w.circuit_open_until AS open_until, w.circuit_probe_at AS probe_at
        FROM claimed c JOIN webhook w ON w.id = c.webhook_id JOIN event e ON e.id = c.event_row_id`,
       [ids(attempts), attempts.map((a) => a.attempt), leaseSeconds],
     );
@@ -154,13 +117,17 @@ export class DeliveriesRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Lets go of claims a worker took and will not use (an attempt handed back to the queue): each only while still as presented. */
-  async releaseClaims(held: HeldAttempt[]): Promise<void> {
+  /**
+   * Lets go of claims a worker took and will not use, each only while still as
+   * presented: the attempt goes back to the queue unsent, and its row says why
+   * and when it is to be tried (the delivery log shows it; the sweeper waits for it).
+   */
+  async holdBack(held: HeldBack[]): Promise<void> {
     await this.sql.query(
-      `UPDATE delivery d SET claim_expires_at = NULL
-       FROM unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS v(id, att, lease)
+      `UPDATE delivery d SET claim_expires_at = NULL, held_reason = v.reason::"HeldReason", next_attempt_at = v.until
+       FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::text[], $5::timestamptz[]) AS v(id, att, lease, reason, until)
        WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.attempt_count = v.att - 1 AND d.claim_expires_at = v.lease`,
-      [ids(held), held.map((h) => h.attempt), held.map((h) => h.lease.toISOString())],
+      [ids(held), held.map((h) => h.attempt), held.map((h) => h.lease.toISOString()), held.map((h) => h.reason), held.map((h) => h.until.toISOString())],
     );
   }
 
@@ -171,7 +138,7 @@ export class DeliveriesRepository {
       `UPDATE delivery d
        SET attempt_count = v.att, status = v.status::"DeliveryStatus",
            next_attempt_at = COALESCE(v.next_at, d.next_attempt_at),
-           claim_expires_at = NULL,
+           claim_expires_at = NULL, held_reason = NULL,
            completed_at = CASE WHEN v.status = 'PENDING' THEN NULL ELSE now() END
        FROM unnest($1::bigint[], $2::int[], $3::text[], $4::timestamptz[]) AS v(id, att, status, next_at)
        WHERE d.id = ANY($1::bigint[]) AND d.id = v.id AND d.attempt_count = v.att - 1`,

@@ -7,11 +7,11 @@ import { SqlPool } from '../sql-pool';
 export type WebhookColumns = Pick<
   Prisma.WebhookUncheckedCreateInput,
   | 'name' | 'triggerType' | 'url' | 'method' | 'contentType' | 'authType' | 'oauth2TokenUrl' | 'oauth2ClientId' | 'oauth2ClientSecretEnc'
-  | 'oauth2Scope' | 'oauth2Audience' | 'basicUsername' | 'basicPasswordEnc' | 'bodyTemplate' | 'failureNotifyUserIds' | 'failureLimit' | 'maxConcurrency'
+  | 'oauth2Scope' | 'oauth2Audience' | 'basicUsername' | 'basicPasswordEnc' | 'bodyTemplate' | 'failureNotifyUserIds' | 'failureLimit' | 'maxConcurrency' | 'rateLimitPerMinute'
 > & { dataTrigger: Record<string, unknown> | null; headers: { name: string; value: string }[] };
 
 /** What an update may set: definition columns and the status with what goes with it. */
-export type WebhookUpdate = Partial<WebhookColumns> & Partial<Pick<Webhook, 'status' | 'consecutiveFailures' | 'disabledAt'>>;
+export type WebhookUpdate = Partial<WebhookColumns> & Partial<Pick<Webhook, 'status' | 'consecutiveFailures' | 'disabledAt' | 'circuitFailures' | 'circuitTrips' | 'circuitOpenUntil' | 'circuitProbeAt'>>;
 
 const json = (v: Record<string, unknown> | null) => (v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
 const comparable = (v: unknown) => JSON.stringify(v === Prisma.DbNull ? null : v);

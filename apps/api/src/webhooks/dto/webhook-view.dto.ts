@@ -5,6 +5,18 @@ import { AUTH_TYPES, CONTENT_TYPES, DataTriggerDto, HeaderDto, METHODS, WEBHOOK_
 
 /** What the API answers about webhooks: write-only secrets never appear (webhook.mapper.ts). */
 
+export const CIRCUIT_STATES = ['CLOSED', 'OPEN', 'HALF_OPEN'] as const;
+
+/** The webhook's circuit breaker (issue #11), shared by every worker. */
+export class CircuitViewDto {
+  @ApiProperty({ enum: CIRCUIT_STATES, description: 'CLOSED: attempts go out. OPEN: held back until openUntil, unsent and uncounted. HALF_OPEN: one probe attempt decides' })
+  state: (typeof CIRCUIT_STATES)[number];
+  @ApiProperty({ nullable: true, type: Number, description: 'ms since epoch: when the pause ends (the probe may go); null when CLOSED' })
+  openUntil: number | null;
+  @ApiProperty({ description: 'Timeouts and connection failures in a row, since the endpoint last answered' })
+  consecutiveUnreachable: number;
+}
+
 export class WebhookDto {
   @ApiProperty() id: number;
   @ApiProperty() organizationId: number;
@@ -22,6 +34,8 @@ export class WebhookDto {
   @ApiProperty({ type: [Number] }) failureNotifyUserIds: number[];
   @ApiProperty() failureLimit: number;
   @ApiProperty({ nullable: true, type: Number }) maxConcurrency: number | null;
+  @ApiProperty({ nullable: true, type: Number }) rateLimitPerMinute: number | null;
+  @ApiProperty({ type: CircuitViewDto, readOnly: true }) circuit: CircuitViewDto;
   @ApiProperty({ enum: WEBHOOK_STATUSES }) status: WebhookStatus;
   @ApiProperty({ readOnly: true }) consecutiveFailures: number;
   @ApiProperty({ readOnly: true }) totalAttempts: number;

@@ -24,66 +24,8 @@ export const CONTENT_TYPES = Object.values(ContentType);
 export const AUTH_TYPES = Object.values(AuthType);
 export const WEBHOOK_STATUSES = Object.values(WebhookStatus);
 
-export class OAuth2ConfigDto {
-  @ApiProperty({ example: 'https://auth.example.com/oauth2/token' })
-  @IsString()
-  @Length(1, 1024)
-  tokenUrl: string;
-
-  @ApiProperty()
-  @IsString()
-  @Length(1, 512)
-  clientId: string;
-
-  @ApiPropertyOptional({ writeOnly: true, description: 'Write-only: stored encrypted, never returned. Omit on update to keep the stored one.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 1024)
-  clientSecret?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  scope?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  audience?: string;
-}
-
-export class BasicAuthDto {
-  @ApiProperty()
-  @IsString()
-  @Length(1, 512)
-  username: string;
-
-  @ApiPropertyOptional({ writeOnly: true, description: 'Write-only. Omit on update to keep the stored one.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 1024)
-  password?: string;
-}
-
-export class HeaderDto {
-  @ApiProperty({ example: 'X-Tenant' })
-  @IsString()
-  @Length(1, 256)
-  name: string;
-
-  @ApiProperty({ example: '{device_custom_metadata.tenant}', description: 'Template' })
-  @IsString()
-  @MaxLength(4096)
-  value: string;
-}
-
-export class DataTriggerDto {
-  @ApiPropertyOptional({ description: 'DEVICE_DATASTREAM_UPDATE: the datastream to match' }) datastreamId?: number;
-  @ApiPropertyOptional({ description: 'DEVICE_LOG_EVENT: the event code to match' }) eventCode?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only events of this device' }) deviceId?: string;
-}
+export { BasicAuthDto, DataTriggerDto, HeaderDto, OAuth2ConfigDto } from './webhook-parts.dto';
+import { BasicAuthDto, DataTriggerDto, HeaderDto, OAuth2ConfigDto } from './webhook-parts.dto';
 
 export class CreateWebhookDto {
   @ApiProperty({ minLength: 1, maxLength: 80, example: 'Device Status Notification' })
@@ -172,6 +114,18 @@ export class CreateWebhookDto {
   @Min(1)
   @Max(1000)
   maxConcurrency?: number | null;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 60000,
+    nullable: true,
+    description: 'Requests per minute across all workers; attempts over it wait for their turn (paced, never dropped). null (default): no limit',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(60000)
+  rateLimitPerMinute?: number | null;
 
   @ApiPropertyOptional({ enum: WEBHOOK_STATUSES, default: 'ENABLED', description: 'DISABLED_DUE_TO_ERRORS is set only by the system and ignored here' })
   @IsOptional()

@@ -1,8 +1,7 @@
-import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { ceilingKey, ceilingQueue, runCeilingWorker, enqueueCeilingJobs } from './ceiling';
@@ -10,7 +9,10 @@ import { runReceiver } from './receiver';
 import { CpuMeter } from './cpu';
 import { freePort } from '@hookline/common';
 import { DEFAULT_WORKER_CONCURRENCY } from '@hookline/config';
-import { median, percentile, progress, round, sleep } from './stats';
+import { Api, DEVICE, createWebhook, lowBattery, pacedEvents, publishBatches, uuid } from './client';
+import { isolationPhase } from './isolation';
+import { Receipts, now } from './receipts';
+import { median, progress, round, sleep } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DATABASE_URL = process.env.DATABASE_URL!;
@@ -24,6 +26,8 @@ const RATES = list(process.env.BENCH_RATES ?? '200,500,1000');
 const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 20);
 const FANOUTS = list(process.env.BENCH_FANOUTS ?? '1000,10000');
 const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
+/** 0 skips the isolation phase (issue #11). */
+const ISOLATION_SECONDS = Number(process.env.BENCH_ISOLATION_SECONDS ?? 10);
 /** Ceiling and Hookline runs alternate this many times; the table shows medians. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
@@ -41,45 +45,6 @@ const WORKER_NODE_FLAGS: string[] = (JSON.parse(readFileSync(path.join(ROOT, 'pa
   .filter((a) => a.startsWith('--'));
 /** Deliveries each worker (ceiling and Hookline) makes before the first measured round. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
-const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
-
-// ---------------------------------------------------------------- receipts
-class Receipts {
-  private readonly at = new Map<string, number[]>();
-  count = 0;
-  add(list: [string, number][]) {
-    for (const [key, t] of list) {
-      const arr = this.at.get(key);
-      if (arr) arr.push(t);
-      else this.at.set(key, [t]);
-      this.count++;
-    }
-  }
-  first(key: string) {
-    return this.at.get(key)?.[0];
-  }
-  all(key: string) {
-    return this.at.get(key) ?? [];
-  }
-  clear() {
-    this.at.clear();
-    this.count = 0;
-  }
-  async waitForCount(n: number, timeoutMs: number, label: string) {
-    const deadline = Date.now() + timeoutMs;
-    let lastReport = 0;
-    while (this.count < n) {
-      if (Date.now() > deadline) throw new Error(`${label}: ${this.count} of ${n} receipts within ${timeoutMs} ms`);
-      if (Date.now() - lastReport > 2000) {
-        progress(`  ${label}: ${this.count}/${n} received`);
-        lastReport = Date.now();
-      }
-      await sleep(10);
-    }
-  }
-}
-
-const now = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- processes
 /** Starts a built app with warn-level logs (as an operator would run it) and waits for its readiness URL. */
@@ -122,66 +87,9 @@ function forkRole(role: string, args: string[] = []): Promise<{ child: ChildProc
   });
 }
 
-// ---------------------------------------------------------------- API client
-class Api {
-  token = '';
-  constructor(readonly base: string) {}
-  static async forNewOrg(base: string, name: string): Promise<Api> {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/apps/cli/main.js'), 'bootstrap', '--org', name, '--json'], { env: process.env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`bootstrap: ${r.stderr}`);
-    const creds = JSON.parse(r.stdout) as { clientId: string; clientSecret: string; organizationId: number };
-    const api = new Api(base);
-    const res = await fetch(`${base}/oauth2/token`, {
-      method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
-    api.token = ((await res.json()) as { access_token: string }).access_token;
-    return Object.assign(api, { organizationId: creds.organizationId });
-  }
-  async post(pathname: string, body: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.base}${pathname}`, { method: 'POST', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  }
-}
-
-const lowBattery = (id: string) => ({ event_type: 'device.low_battery', event_id: id, device_id: DEVICE, battery_level: 0.12 });
-const uuid = () => crypto.randomUUID();
-
-async function createWebhook(api: Api, receiverUrl: string, triggerType = 'DEVICE_LOW_BATTERY'): Promise<number> {
-  const level = triggerType === 'DEVICE_LOW_BATTERY' ? ', "level": {battery_level}' : '';
-  const res = await api.post('/api/v1/organization/webhooks', {
-    name: 'bench',
-    triggerType,
-    url: receiverUrl,
-    // Rendering and escaping are part of the measured work.
-    bodyTemplate: `{"event_id": "{event_id}"${level}, "device": "{device_id}", "org": "{organization.name}"}`,
-    failureLimit: 1000,
-  });
-  if (res.status !== 201) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.id;
-}
-
 /** Waits until fewer than BACKLOG of the `sent` events are still undelivered. */
 async function backlogRoom(receipts: Receipts, sent: number) {
   while (sent - receipts.count >= BACKLOG) await sleep(1);
-}
-
-async function publishBatches(api: Api, ids: string[], room: (sent: number) => Promise<void> = async () => undefined, batch = 500, parallel = 4) {
-  const chunks: string[][] = [];
-  for (let i = 0; i < ids.length; i += batch) chunks.push(ids.slice(i, i + batch));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < chunks.length) {
-        const index = next++;
-        await room(index * batch);
-        const chunk = chunks[index];
-        const res = await api.post('/api/v1/organization/events', { events: chunk.map(lowBattery) });
-        if (res.status !== 202) throw new Error(`publish: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-      }
-    }),
-  );
 }
 
 // ---------------------------------------------------------------- phases
@@ -279,30 +187,7 @@ async function throughputPhase(api: Api, receipts: Receipts, procs: { worker: Ch
 async function latencyPhase(api: Api, receipts: Receipts, rate: number) {
   progress(`latency: ${rate} events/s for ${RATE_SECONDS} s`);
   receipts.clear();
-  const sent = new Map<string, number>();
-  const tickMs = 10;
-  const perTick = rate / (1000 / tickMs);
-  let carry = 0;
-  const start = now();
-  const inflight: Promise<unknown>[] = [];
-  let rejected = 0;
-  for (let tick = 0; now() - start < RATE_SECONDS * 1000; tick++) {
-    carry += perTick;
-    const n = Math.floor(carry);
-    carry -= n;
-    if (n > 0) {
-      const ids = Array.from({ length: n }, uuid);
-      const t = now();
-      for (const id of ids) sent.set(id, t);
-      inflight.push(api.post('/api/v1/organization/events', { events: ids.map(lowBattery) }).then((r) => void (r.status !== 202 && (rejected += n))));
-    }
-    const wait = start + (tick + 1) * tickMs - now();
-    if (wait > 0) await sleep(wait);
-  }
-  await Promise.all(inflight);
-  await receipts.waitForCount(sent.size, 120_000, `latency ${rate}/s`);
-  const lat = [...sent].map(([id, t]) => receipts.first(id)! - t);
-  return { rate, events: sent.size, rejected, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: Math.max(...lat) };
+  return pacedEvents(api, receipts, rate, RATE_SECONDS, `latency ${rate}/s`);
 }
 
 async function fanoutPhase(base: string, receiverUrl: string, receipts: Receipts, db: pg.Client, n: number) {
@@ -328,7 +213,7 @@ async function fanoutPhase(base: string, receiverUrl: string, receipts: Receipts
   if (res.body?.matchedWebhooks !== n) throw new Error(`fan-out matched ${res.body?.matchedWebhooks}, expected ${n}`);
   await receipts.waitForCount(n, 120_000, `fan-out ${n}`);
   const last = Math.max(...receipts.all(id));
-  await db.query(`UPDATE webhook SET status = 'DISABLED' WHERE organization_id = $1`, [(api as unknown as { organizationId: number }).organizationId]);
+  await db.query(`UPDATE webhook SET status = 'DISABLED' WHERE organization_id = $1`, [api.organizationId]);
   return { webhooks: n, acceptedMs: accepted - t0, lastDeliveryMs: last - t0 };
 }
 
@@ -449,6 +334,8 @@ async function main() {
     for (const rate of RATES) (results.latency as unknown[]).push(await latencyPhase(api, receipts, rate));
     results.fanout = [];
     for (const n of FANOUTS) (results.fanout as unknown[]).push(await fanoutPhase(base, receiverUrl, receipts, db, n));
+    receipts.clear();
+    if (ISOLATION_SECONDS > 0) results.isolation = await isolationPhase(base, `http://127.0.0.1:${msg.port}`, receipts, db);
 
     // Ingest last, with the worker stopped: its hundreds of thousands of rows
     // would otherwise weigh on every phase after it.
@@ -458,7 +345,7 @@ async function main() {
     await createWebhook(ingestApi, receiverUrl);
     if (INGEST_SECONDS > 0) results.ingest = await ingestPhase(ingestApi, INGEST_SECONDS);
     // Leave nothing behind for a shared database: no worker will deliver these.
-    await db.query(`UPDATE delivery SET status = 'CANCELLED', completed_at = now() WHERE organization_id = $1 AND status = 'PENDING'`, [(ingestApi as unknown as { organizationId: number }).organizationId]);
+    await db.query(`UPDATE delivery SET status = 'CANCELLED', completed_at = now() WHERE organization_id = $1 AND status = 'PENDING'`, [ingestApi.organizationId]);
     await obliterateDeliveryQueue();
   } finally {
     if (ceilingProc) await stopCeiling(ceilingProc).catch(() => ceilingProc!.kill('SIGKILL'));
@@ -470,6 +357,17 @@ async function main() {
   results.finishedAt = new Date().toISOString();
   progress(JSON.stringify(results));
   report(results);
+}
+
+function isolationRows(i: any): [string, string, string][] {
+  if (!i) return [];
+  const lat = (l: any) => `p50 ${round(l.p50)} / p99 ${round(l.p99)} ms`;
+  const verdict = (l: any) => `target p99 ≤ ${l.targetP99} ms (2 × alone + 50): ${l.met ? 'met' : 'NOT met'}`;
+  return [
+    [`Isolation: quiet org at ${i.quietRate} events/s, alone`, lat(i.alone), ''],
+    [`  beside an endpoint that hangs, ${i.besideHanging.hangingPending} attempts queued`, lat(i.besideHanging), verdict(i.besideHanging)],
+    [`  beside another org's ${i.besideBurst.burst}-event burst`, lat(i.besideBurst), verdict(i.besideBurst)],
+  ];
 }
 
 const fmtCpu = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -486,6 +384,7 @@ function report(r: any) {
       l.rate === 500 ? 'target p99 ≤ 50 ms' : '',
     ]),
     ...r.fanout.map((f: any) => [`Fan-out to ${f.webhooks} webhooks`, `last delivery after ${round(f.lastDeliveryMs / 1000, 2)} s (202 in ${round(f.acceptedMs, 0)} ms)`, f.webhooks === 10000 ? 'target ≤ 5 s' : '']),
+    ...isolationRows(r.isolation),
     ...(r.ingest ? [['Ingest (one API process, 202 = committed)', `${round(r.ingest.eventsPerSecond, 0)} events/s`, 'target ≥ 2000'] as [string, string, string]] : []),
     ['CPU ms per delivery, ceiling', fmtCpu(r.ceiling.cpuMsPerDelivery), ''],
     ['CPU ms per delivery, Hookline', fmtCpu(r.throughput.cpuMsPerDelivery), `mean batch: claim ${r.throughput.batches?.claim}, record ${r.throughput.batches?.record}`],

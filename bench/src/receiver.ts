@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
  * The receiver, in a child process of its own so it does not share an event
  * loop with the load generator. Reports, in batches over IPC, the time each
  * request arrived and the event it carried (the body's event_id, for the
- * ceiling's requests as for Hookline's).
+ * ceiling's requests as for Hookline's). A request to a path under /hang is
+ * never answered: the isolation phase's dead endpoint.
  */
 export function runReceiver() {
   let pending: [string, number][] = [];
@@ -21,6 +22,7 @@ export function runReceiver() {
         key = '';
       }
       pending.push([key, at]);
+      if (req.url?.startsWith('/hang')) return;
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '2' });
       res.end('ok');
     });

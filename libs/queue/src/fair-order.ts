@@ -21,10 +21,11 @@ local start = math.max(clock, last)
 redis.call('SET', org, start + tonumber(ARGV[2]), 'EX', tonumber(ARGV[3]))
 return start`;
 
-// KEYS[1] clock, KEYS[2] epoch, KEYS[3] waiting list, KEYS[4] prioritized set; ARGV[1] the started job's priority.
-// The clock follows the jobs started; when nothing waits behind them, every tag starts again from 0.
+// KEYS[1] clock, KEYS[2] epoch, KEYS[3] waiting list, KEYS[4] prioritized set; ARGV[1] the started job's priority,
+// ARGV[2] the attempts waiting in the calling worker. The clock follows the jobs started; when nothing waits behind
+// them, in the queue or in that worker (its fetched jobs wait there by tag), every tag starts again from 0.
 const ADVANCE = `
-if redis.call('LLEN', KEYS[3]) == 0 and redis.call('ZCARD', KEYS[4]) == 0 then
+if redis.call('LLEN', KEYS[3]) == 0 and redis.call('ZCARD', KEYS[4]) == 0 and tonumber(ARGV[2]) == 0 then
   redis.call('SET', KEYS[1], 0)
   redis.call('INCR', KEYS[2])
   return 0
@@ -45,7 +46,7 @@ return 1`;
  */
 type FairRedis = Redis & {
   fairTake(clock: string, epoch: string, organizationId: number, deliveries: number, ttl: number): Promise<number>;
-  fairAdvance(clock: string, epoch: string, wait: string, prioritized: string, priority: number): Promise<number>;
+  fairAdvance(clock: string, epoch: string, wait: string, prioritized: string, priority: number, waitingHere: number): Promise<number>;
 };
 
 @Injectable()
@@ -72,9 +73,9 @@ export class FairOrder {
     });
   }
 
-  /** A worker started a job of this priority. */
-  async started(priority: number): Promise<void> {
+  /** A worker started a job of this priority (its first attempts got their slots); `waitingHere`: attempts still waiting in that worker. */
+  async started(priority: number, waitingHere = 0): Promise<void> {
     const queue = `${QUEUE_PREFIX}:${QUEUES.delivery}`;
-    await this.redis.fairAdvance(`${KEY}:clock`, `${KEY}:epoch`, `${queue}:wait`, `${queue}:prioritized`, priority);
+    await this.redis.fairAdvance(`${KEY}:clock`, `${KEY}:epoch`, `${queue}:wait`, `${queue}:prioritized`, priority, waitingHere);
   }
 }

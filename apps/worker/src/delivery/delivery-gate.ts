@@ -15,6 +15,9 @@ const SLOT_TOLERANCE_MS = 10;
  * - Circuit half-open (the pause has ended): the first attempt to ask becomes
  *   the probe, and is sent; the others wait for as long as a request can take,
  *   by when the probe's record has closed the circuit or opened it again.
+ *   Held attempts come back spread over the length of a probe after that
+ *   moment, not all at once: a webhook's backlog of thousands costs a trickle
+ *   of claims instead of a burst that would delay everyone else's.
  * - Rate limit: each attempt reserves the next slot once, and is held until it.
  */
 @Injectable()
@@ -36,10 +39,13 @@ export class DeliveryGate {
   private async circuit({ circuit, webhookId }: Extract<Claim, { kind: 'claimed' }>): Promise<Hold | null> {
     if (!circuit) return null;
     const now = Date.now();
-    if (circuit.openUntil.getTime() > now) return { reason: 'CIRCUIT_OPEN', until: circuit.openUntil };
+    if (circuit.openUntil.getTime() > now) return this.spread(circuit.openUntil.getTime());
     if (await this.webhooks.takeProbe(webhookId, this.probeMs)) return null;
-    const probeEnds = (circuit.probeAt?.getTime() ?? now) + this.probeMs;
-    return { reason: 'CIRCUIT_OPEN', until: new Date(Math.max(probeEnds, now + 100)) };
+    return this.spread(Math.max((circuit.probeAt?.getTime() ?? now) + this.probeMs, now + 100));
+  }
+
+  private spread(from: number): Hold {
+    return { reason: 'CIRCUIT_OPEN', until: new Date(from + Math.random() * this.probeMs) };
   }
 
   private async pace({ held, webhookId }: Extract<Claim, { kind: 'claimed' }>, perMinute: number): Promise<Hold | null> {

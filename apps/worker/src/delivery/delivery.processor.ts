@@ -37,11 +37,13 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
   async process(job: DeliveryJob, token?: string): Promise<Record<string, number>> {
     const start = Date.now();
     const { attempt } = job.data;
-    // The fair order's clock follows the jobs started (a lost update only blurs the order).
-    await this.fair.started(job.opts.priority ?? 0).catch(() => undefined);
     const ids = 'deliveryIds' in job.data ? job.data.deliveryIds : [job.data.deliveryId];
     // Every delivery of the job settles before the job does, even when one fails.
-    const { settled, handedBack } = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt);
+    // The fair order's clock follows the jobs that get their slots, not those fetched: fetched
+    // ones may wait here by tag. (A lost update only blurs the order.)
+    const rank = job.opts.priority ?? 0;
+    const started = () => void this.fair.started(rank, this.deliveries.waiting()).catch(() => undefined);
+    const { settled, handedBack } = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt, rank, started);
     const counts: Record<string, number> = {};
     for (const r of settled) {
       const key = r.status === 'fulfilled' ? r.value : r.reason instanceof ShuttingDownError ? 'left' : 'error';

@@ -48,7 +48,11 @@ export class DeliveryService {
   private readonly concurrency: number;
   /** Requests in flight per webhook (HOOKLINE_WEBHOOK_MAX_CONCURRENCY): one slow endpoint cannot take every permit. */
   private readonly permits: WebhookPermits;
-  /** How long an attempt its webhook's cap turned away waits in the queue: about half a request's time. */
+  /**
+   * An attempt its stuck webhook's cap turned away waits in the queue for half
+   * to all of a request's time (no request of that webhook ends sooner unless
+   * it answers): the turned-away attempts come back spread out, not as a herd.
+   */
   private readonly capHoldMs: number;
 
   constructor(
@@ -68,10 +72,15 @@ export class DeliveryService {
     this.slots = new Semaphore(2 * this.concurrency);
     // A webhook over its cap waits this long for one of its requests to end (a fast endpoint's do), then hands the attempt back.
     this.permits = new WebhookPermits(config.get('webhookMaxConcurrency'), PERMIT_PATIENCE_MS);
-    this.capHoldMs = Math.min(5000, Math.max(500, config.get('requestTimeoutMs') / 2));
+    this.capHoldMs = Math.max(500, config.get('requestTimeoutMs'));
   }
 
   private stopping = false;
+
+  /** Attempts of jobs started here that wait for their slots. */
+  waiting(): number {
+    return this.slots.waitingUnits;
+  }
 
   /** From now on no new attempt is claimed here; those claimed are sent and recorded. */
   beginShutdown(): void {
@@ -81,15 +90,18 @@ export class DeliveryService {
   /**
    * Runs attempt `attempt` of each delivery of a job. The job's attempts take
    * their slots together (in parts of at most HOOKLINE_WORKER_CONCURRENCY), so
-   * their claims go out in one statement; each settles on its own.
+   * their claims go out in one statement; each settles on its own. `rank`: the
+   * job's place in the fair order, which is also its place in the wait for slots;
+   * `started`, called when its first part has them.
    */
-  async runJob(deliveryIds: bigint[], attempt: number): Promise<JobRun> {
+  async runJob(deliveryIds: bigint[], attempt: number, rank = 0, started: () => void = () => undefined): Promise<JobRun> {
     const handedBack = new Map<bigint, HandedBack>();
     const parts: bigint[][] = [];
     for (let i = 0; i < deliveryIds.length; i += this.concurrency) parts.push(deliveryIds.slice(i, i + this.concurrency));
     const settled = await Promise.all(
       parts.map(async (ids) => {
-        await this.slots.acquire(ids.length);
+        await this.slots.acquire(ids.length, rank);
+        if (ids === parts[0]) started();
         return Promise.allSettled(ids.map((id) => this.run(id, attempt, handedBack)));
       }),
     ).then((groups) => groups.flat());
@@ -128,7 +140,7 @@ export class DeliveryService {
       const hold = await this.gate.admit(claim, webhook.rateLimitPerMinute);
       if (hold) return await this.holdBack(claim, hold);
       if (!(await this.permits.acquire(webhook.id, webhook.maxConcurrency))) {
-        return await this.holdBack(claim, { reason: 'CONCURRENCY_LIMIT', until: new Date(Date.now() + this.capHoldMs) });
+        return await this.holdBack(claim, { reason: 'CONCURRENCY_LIMIT', until: new Date(Date.now() + this.capHoldMs * (0.5 + Math.random() / 2)) });
       }
       let result: AttemptResult;
       let lease: Date;

@@ -36,6 +36,30 @@ describe(Semaphore.name, () => {
     expect(order).toEqual(['two', 'one']);
   });
 
+  it('serves a lower rank first, even past a larger waiter of a higher rank; the same rank in order', async () => {
+    const s = new Semaphore(4);
+    await s.acquire(4);
+    const order: string[] = [];
+    void s.acquire(3, 500).then(() => order.push('burst-a'));
+    void s.acquire(2, 500).then(() => order.push('burst-b'));
+    void s.acquire(1, 10).then(() => order.push('quiet-1'));
+    void s.acquire(1, 10).then(() => order.push('quiet-2'));
+    await tick();
+    s.release(2);
+    await tick();
+    expect(order).toEqual(['quiet-1', 'quiet-2']);
+    // 2 free: burst-b would fit, but waits behind burst-a, which needs 3.
+    s.release(2);
+    await tick();
+    expect(order).toEqual(['quiet-1', 'quiet-2']);
+    s.release(1);
+    await tick();
+    expect(order).toEqual(['quiet-1', 'quiet-2', 'burst-a']);
+    s.release(2);
+    await tick();
+    expect(order).toEqual(['quiet-1', 'quiet-2', 'burst-a', 'burst-b']);
+  });
+
   it('refuses requests it could never grant', () => {
     const s = new Semaphore(2);
     expect(() => s.acquire(3)).toThrow(RangeError);

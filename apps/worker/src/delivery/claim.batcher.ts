@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsService, MicroBatcher } from '@hookline/common';
-import { DeliveriesRepository, HeldBack, HeldReason } from '@hookline/db';
+import { DeliveriesRepository, HeldBack } from '@hookline/db';
 import { Lease, LeaseKeeper } from './lease-keeper';
 import { WebhookDefinitions } from './webhook-definitions';
 
@@ -20,16 +20,13 @@ export type Claim =
       /** Kept alive by the LeaseKeeper until released, before the record. */
       lease: Lease;
       /** Why the attempt was held back before, if it was, and when it was then due. */
-      held: { reason: HeldReason; until: Date } | null;
+      held: Hold | null;
       /** The webhook's circuit as the claim found it; null: closed. */
       circuit: { openUntil: Date; probeAt: Date | null } | null;
     };
 
 /** Why a claimed attempt goes back unsent, and when it is to be tried. */
-export interface Hold {
-  reason: HeldReason;
-  until: Date;
-}
+export type Hold = Pick<HeldBack, 'reason' | 'until'>;
 
 /**
  * Claims attempts for sending, many at once (SPEC §7: no two workers send the

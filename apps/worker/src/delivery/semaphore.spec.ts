@@ -45,6 +45,7 @@ describe(Semaphore.name, () => {
     void s.acquire(1, 10).then(() => order.push('quiet-1'));
     void s.acquire(1, 10).then(() => order.push('quiet-2'));
     await tick();
+    expect(s.waitingUnits).toBe(7);
     s.release(2);
     await tick();
     expect(order).toEqual(['quiet-1', 'quiet-2']);
@@ -58,6 +59,7 @@ describe(Semaphore.name, () => {
     s.release(2);
     await tick();
     expect(order).toEqual(['quiet-1', 'quiet-2', 'burst-a', 'burst-b']);
+    expect(s.waitingUnits).toBe(0);
   });
 
   it('refuses requests it could never grant', () => {

@@ -16,12 +16,13 @@ interface Waiter {
 export class Semaphore {
   private readonly waiting: Waiter[] = [];
   private held = 0;
+  private asked = 0;
 
   constructor(readonly size: number) {}
 
   /** Units asked for and not yet granted. */
   get waitingUnits(): number {
-    return this.waiting.reduce((n, w) => n + w.units, 0);
+    return this.asked;
   }
 
   acquire(units = 1, rank = 0): Promise<void> {
@@ -35,6 +36,7 @@ export class Semaphore {
       let at = this.waiting.length;
       while (at > 0 && this.waiting[at - 1].rank > rank) at--;
       this.waiting.splice(at, 0, { units, rank, resolve });
+      this.asked += units;
       this.grant();
     });
   }
@@ -48,6 +50,7 @@ export class Semaphore {
     while (this.waiting.length && this.held + this.waiting[0].units <= this.size) {
       const next = this.waiting.shift()!;
       this.held += next.units;
+      this.asked -= next.units;
       next.resolve();
     }
   }

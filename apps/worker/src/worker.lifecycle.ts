@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { PrismaService } from '@hookline/db';
 import { REDIS } from '@hookline/queue';
 import { DeliveryProcessor } from './delivery/delivery.processor';
+import { AttemptSettler } from './delivery/attempt-settler';
 import { DeliveryService } from './delivery/delivery.service';
 import { EmailProcessor } from './notifications/email.processor';
 import { UpkeepScheduler } from './upkeep/upkeep.scheduler';
@@ -19,10 +20,12 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly emails: EmailProcessor,
     private readonly upkeep: UpkeepScheduler,
     private readonly delivery: DeliveryService,
+    private readonly settler: AttemptSettler,
   ) {}
 
   /**
-   * Stops taking jobs and waits for the ones in flight to finish. Must run
+   * Stops taking jobs and waits for the ones in flight to finish, and for
+   * the records of their attempts (they follow the jobs). Must run
    * before Nest's shutdown hooks: Nest closes BullMQ workers only after
    * PostgreSQL, Redis and the HTTP agents are gone, which would fail the
    * attempts in flight.
@@ -31,6 +34,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     const started = Date.now();
     this.delivery.beginShutdown();
     await Promise.all([this.upkeep.stop(), ...[this.deliveries, this.emails].map((p) => p.worker.close())]);
+    await this.settler.idle();
     this.logger.log({ msg: 'in-flight jobs finished', durationMs: Date.now() - started });
   }
 

@@ -5,6 +5,7 @@ import { DbModule } from '@hookline/db';
 import { DeliveryModule } from '@hookline/delivery';
 import { QueueModule, RedisModule } from '@hookline/queue';
 import { AttemptRecorder } from './delivery/attempt-recorder';
+import { AttemptSettler } from './delivery/attempt-settler';
 import { ClaimBatcher } from './delivery/claim.batcher';
 import { WebhookDefinitions } from './delivery/webhook-definitions';
 import { WebhookDisabler } from './delivery/webhook-disabler';
@@ -36,6 +37,7 @@ import { WorkerLifecycle } from './worker.lifecycle';
     LeaseKeeper,
     WebhookDefinitions,
     AttemptRecorder,
+    AttemptSettler,
     WebhookDisabler,
     DeliveryProcessor,
     EmailService,

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { FairOrder, MAX_PRIORITY } from './fair-order';
 import { JobPayloads, QUEUES, deliveryBatchJobId, deliveryJobId, emailJobId, recoveryJobId } from './queues';
@@ -27,7 +27,12 @@ export class DeliveryQueue {
     @InjectQueue(QUEUES.delivery) readonly deliveries: Queue<JobPayloads['deliver'] | JobPayloads['deliver-batch']>,
     @InjectQueue(QUEUES.email) readonly emails: Queue<JobPayloads['send-email']>,
     private readonly fair: FairOrder,
-  ) {}
+  ) {
+    // A connection that closes while it is still being set up (a shutdown right after start) is
+    // reported as a queue 'error' event: logged, never an unhandled error that ends the process.
+    const logger = new Logger(DeliveryQueue.name);
+    for (const q of [deliveries, emails]) q.on('error', (err) => logger.warn({ msg: 'queue connection error', queue: q.name, error: err.message }));
+  }
 
   /**
    * First attempts of an organization's deliveries committed together, as

@@ -4,7 +4,7 @@ import { DelayedError, Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
 import { DeliveryQueue, FairOrder, JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
 import { DeliveryService } from './delivery.service';
-import { HandedBack, ShuttingDownError } from './job-run';
+import { HandedBack, RunResult, ShuttingDownError } from './job-run';
 
 type DeliveryJob = Job<JobPayloads['deliver'] | JobPayloads['deliver-batch']>;
 
@@ -33,30 +33,36 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     this.logger.warn({ msg: 'delivery worker error', error: err.message });
   }
 
-  /** One log line per job: its deliveries, how they ended, and how long it took. */
-  async process(job: DeliveryJob, token?: string): Promise<Record<string, number>> {
+  /**
+   * Runs a job's attempts. The job ends once they are all past their requests;
+   * its log line, with how each ended and how long the job took, is written
+   * when their records have committed too.
+   */
+  async process(job: DeliveryJob, token?: string): Promise<void> {
     const start = Date.now();
     const { attempt } = job.data;
     const ids = 'deliveryIds' in job.data ? job.data.deliveryIds : [job.data.deliveryId];
-    // Every delivery of the job settles before the job does, even when one fails.
     // The fair order's clock follows the jobs that get their slots, not those fetched: fetched
     // ones may wait here by tag. (A lost update only blurs the order.)
     const rank = job.opts.priority ?? 0;
     const started = () => void this.fair.started(rank, this.deliveries.waiting()).catch(() => undefined);
-    const { settled, handedBack } = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt, rank, started);
+    const { failure, settled, handedBack } = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt, rank, started);
+    void settled.then((results) => this.logJob(job, results, Date.now() - start));
+    // Attempts not done (infrastructure error, or left at shutdown) make the job
+    // fail and be retried; those already done are skipped by their claims.
+    if (failure) throw failure;
+    if (handedBack.size) await this.handBack(job, token, handedBack);
+  }
+
+  private logJob(job: DeliveryJob, settled: PromiseSettledResult<RunResult>[], durationMs: number): void {
     const counts: Record<string, number> = {};
     for (const r of settled) {
       const key = r.status === 'fulfilled' ? r.value : r.reason instanceof ShuttingDownError ? 'left' : 'error';
       counts[key] = (counts[key] ?? 0) + 1;
     }
-    // Deliveries not done (infrastructure error, or left at shutdown) make the job
-    // fail and be retried; those already done are skipped by their claims.
     const failure = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
     const why = failure ? { firstError: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) } : {};
-    this.logger.log({ msg: 'delivery job', jobId: job.id, attempt, deliveries: ids.length, ...counts, ...why, durationMs: Date.now() - start });
-    if (failure) throw failure.reason;
-    if (handedBack.size) await this.handBack(job, token, handedBack);
-    return counts;
+    this.logger.log({ msg: 'delivery job', jobId: job.id, attempt: job.data.attempt, deliveries: settled.length, ...counts, ...why, durationMs });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { AttemptResult } from '@hookline/delivery';
 import type { RecordInput, RecordOutcome } from './attempt-recorder';
+import { AttemptSettler } from './attempt-settler';
 import type { ClaimRequest, Hold } from './claim.batcher';
 import { DeliveryService } from './delivery.service';
 
@@ -59,8 +60,9 @@ function fixture(concurrency: number, webhookMaxConcurrency = concurrency, gateH
   const queue = { enqueueAttempts: async () => undefined, enqueueEmails: async () => undefined };
   const metrics = { deliveries: { inc: () => undefined }, attemptDuration: { observe: () => undefined }, heldBack: { inc: () => undefined } };
   const config = { get: (k: string) => ({ retryScheduleMs: [1000], workerConcurrency: concurrency, webhookMaxConcurrency, requestTimeoutMs: 2000 })[k] };
-  const sut = new DeliveryService(claims as never, leases as never, definitions as never, gate as never, executor as never, recorder as never, queue as never, metrics as never, config as never);
-  return { sut, claimed, sends, records, renewed, givenBack, holds, holdRecords: (p: Promise<void>) => (recordGate = p) };
+  const settler = new AttemptSettler(recorder as never, queue as never, metrics as never, config as never);
+  const sut = new DeliveryService(claims as never, leases as never, definitions as never, gate as never, executor as never, settler, metrics as never, config as never);
+  return { sut, settler, claimed, sends, records, renewed, givenBack, holds, holdRecords: (p: Promise<void>) => (recordGate = p) };
 }
 
 describe(DeliveryService.name, () => {
@@ -81,7 +83,7 @@ describe(DeliveryService.name, () => {
     for (const id of [3n, 4n]) sends.get(id)!.resolve(ok());
     await tick();
     for (const id of [5n, 6n]) sends.get(id)!.resolve(ok());
-    expect((await job).settled.map((r) => r.status === 'fulfilled' && r.value)).toEqual(Array(6).fill('succeeded'));
+    expect((await (await job).settled).map((r) => r.status === 'fulfilled' && r.value)).toEqual(Array(6).fill('succeeded'));
   });
 
   it('gives an attempt’s place back before its record, so the next ones are sent while earlier ones wait for their commit', async () => {
@@ -101,6 +103,47 @@ describe(DeliveryService.name, () => {
     await Promise.all(jobs);
   });
 
+  it('answers a job once its attempts are past their requests; their records, and the job’s outcomes, follow', async () => {
+    const { sut, settler, sends, records, holdRecords } = fixture(2);
+    const commit = deferred<void>();
+    holdRecords(commit.promise);
+    const job = sut.runJob([1n, 2n], 1);
+    await tick();
+    for (const id of [1n, 2n]) sends.get(id)!.resolve(ok());
+    const run = await job;
+    expect(run.failure).toBeUndefined();
+    expect(records.map((r) => r.deliveryId)).toEqual([1n, 2n]);
+    let ended = false;
+    const idle = settler.idle().then(() => (ended = true));
+    await tick();
+    expect(ended).toBe(false);
+    commit.resolve();
+    expect((await run.settled).map((r) => r.status === 'fulfilled' && r.value)).toEqual(['succeeded', 'succeeded']);
+    await idle;
+  });
+
+  it('takes in at most fifty attempts per request permit before their records commit', async () => {
+    const { sut, claimed, sends, holdRecords } = fixture(1);
+    const commit = deferred<void>();
+    holdRecords(commit.promise);
+    const jobs = Array.from({ length: 52 }, (_, i) => sut.runJob([BigInt(i + 1)], 1));
+    for (let i = 1; i <= 50; i++) {
+      while (!sends.has(BigInt(i))) await tick();
+      sends.get(BigInt(i))!.resolve(ok());
+    }
+    await Promise.all(jobs.slice(0, 50));
+    await tick();
+    // Fifty sent and waiting for their commit: the 51st is not even claimed.
+    expect(claimed).toHaveLength(50);
+    commit.resolve();
+    while (!sends.has(51n)) await tick();
+    expect(claimed).toEqual(Array.from({ length: 52 }, (_, i) => BigInt(i + 1)));
+    sends.get(51n)!.resolve(ok());
+    while (!sends.has(52n)) await tick();
+    sends.get(52n)!.resolve(ok());
+    await Promise.all(jobs);
+  });
+
   it('hands an attempt back, its claim given up and nothing sent, when its webhook has its cap of requests in flight', async () => {
     // Every attempt here is for webhook 1; it may have two requests in flight.
     const { sut, sends, givenBack, holds } = fixture(10, 2);
@@ -112,7 +155,7 @@ describe(DeliveryService.name, () => {
     expect(givenBack).toEqual([3n]);
     expect(holds).toEqual([{ reason: 'CONCURRENCY_LIMIT', until: expect.any(Date) }]);
     for (const id of [1n, 2n]) sends.get(id)!.resolve(ok());
-    expect((await job).settled.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['succeeded', 'succeeded', 'deferred']);
+    expect((await (await job).settled).map((r) => r.status === 'fulfilled' && r.value)).toEqual(['succeeded', 'succeeded', 'deferred']);
     expect(sends.has(3n)).toBe(false);
   });
 
@@ -120,7 +163,7 @@ describe(DeliveryService.name, () => {
     const until = new Date(Date.now() + 60_000);
     const { sut, sends, holds, records } = fixture(10, 10, { reason: 'CIRCUIT_OPEN', until });
     const run = await sut.runJob([1n], 1);
-    expect(run.settled.map((r) => r.status === 'fulfilled' && r.value)).toEqual(['deferred']);
+    expect((await run.settled).map((r) => r.status === 'fulfilled' && r.value)).toEqual(['deferred']);
     expect(run.handedBack.get(1n)).toEqual({ organizationId: 1, until });
     expect(holds).toEqual([{ reason: 'CIRCUIT_OPEN', until }]);
     expect(sends.size).toBe(0);

@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
 import { MetricsService } from '@hookline/common';
-import { AttemptResult, ExecutableWebhook, WebhookExecutor, retryDelay } from '@hookline/delivery';
-import { DeliveryQueue } from '@hookline/queue';
-import { AttemptRecorder } from './attempt-recorder';
+import { AttemptResult, ExecutableWebhook, WebhookExecutor } from '@hookline/delivery';
+import { DELIVERY_BATCH } from '@hookline/queue';
+import { AttemptSettler, Sent } from './attempt-settler';
 import { Claim, ClaimBatcher, Hold } from './claim.batcher';
 import { DeliveryGate } from './delivery-gate';
 import { HandedBack, JobRun, RunResult, ShuttingDownError, messageId } from './job-run';
@@ -13,16 +13,6 @@ import { WebhookDefinitions } from './webhook-definitions';
 import { WebhookPermits } from './webhook-permits';
 
 const PERMIT_PATIENCE_MS = 100;
-
-/** A claimed attempt that was sent, with what recording it needs. */
-interface Sent {
-  deliveryId: bigint;
-  attempt: number;
-  claim: Extract<Claim, { kind: 'claimed' }>;
-  webhook: ExecutableWebhook;
-  result: AttemptResult;
-  lease: Date;
-}
 
 /** The outcomes hookline_deliveries_total counts. */
 const COUNTED = new Set<RunResult>(['succeeded', 'failed', 'retrying', 'cancelled']);
@@ -34,8 +24,6 @@ const COUNTED = new Set<RunResult>(['succeeded', 'failed', 'retrying', 'cancelle
  */
 @Injectable()
 export class DeliveryService {
-  private readonly logger = new Logger(DeliveryService.name);
-  private readonly schedule: number[];
   /** Requests in flight in this process (HOOKLINE_WORKER_CONCURRENCY), whatever mix of single and batch jobs carries them. */
   private readonly requests: Semaphore;
   /**
@@ -45,6 +33,12 @@ export class DeliveryService {
    * attempt waits at most for one request per permit ahead of it.
    */
   private readonly slots: Semaphore;
+  /**
+   * Attempts taken in and not yet recorded. A job leaves the queue once its
+   * requests are done and its records follow (AttemptSettler): this bounds the
+   * records a slow database lets pile up to what fetched jobs held before.
+   */
+  private readonly unrecorded: Semaphore;
   private readonly concurrency: number;
   /** Requests in flight per webhook (HOOKLINE_WEBHOOK_MAX_CONCURRENCY): one slow endpoint cannot take every permit. */
   private readonly permits: WebhookPermits;
@@ -61,15 +55,14 @@ export class DeliveryService {
     private readonly definitions: WebhookDefinitions,
     private readonly gate: DeliveryGate,
     private readonly executor: WebhookExecutor,
-    private readonly recorder: AttemptRecorder,
-    private readonly queue: DeliveryQueue,
+    private readonly settler: AttemptSettler,
     private readonly metrics: MetricsService,
     config: ConfigService,
   ) {
-    this.schedule = config.get('retryScheduleMs');
     this.concurrency = config.get('workerConcurrency');
     this.requests = new Semaphore(this.concurrency);
     this.slots = new Semaphore(2 * this.concurrency);
+    this.unrecorded = new Semaphore(DELIVERY_BATCH * this.concurrency);
     // A webhook over its cap waits this long for one of its requests to end (a fast endpoint's do), then hands the attempt back.
     this.permits = new WebhookPermits(config.get('webhookMaxConcurrency'), PERMIT_PATIENCE_MS);
     this.capHoldMs = Math.max(500, config.get('requestTimeoutMs'));
@@ -79,7 +72,7 @@ export class DeliveryService {
 
   /** Attempts of jobs started here that wait for their slots. */
   waiting(): number {
-    return this.slots.waitingUnits;
+    return this.unrecorded.waitingUnits + this.slots.waitingUnits;
   }
 
   /** From now on no new attempt is claimed here; those claimed are sent and recorded. */
@@ -92,35 +85,51 @@ export class DeliveryService {
    * their slots together (in parts of at most HOOKLINE_WORKER_CONCURRENCY), so
    * their claims go out in one statement; each settles on its own. `rank`: the
    * job's place in the fair order, which is also its place in the wait for slots;
-   * `started`, called when its first part has them.
+   * `started`, called when its first part has them. Answers once every attempt
+   * is past its request: the job's place in the queue's worker frees then, not
+   * at its last commit, so a quiet organization's next job is fetched while a
+   * burst's records are still being written.
    */
   async runJob(deliveryIds: bigint[], attempt: number, rank = 0, started: () => void = () => undefined): Promise<JobRun> {
     const handedBack = new Map<bigint, HandedBack>();
     const parts: bigint[][] = [];
     for (let i = 0; i < deliveryIds.length; i += this.concurrency) parts.push(deliveryIds.slice(i, i + this.concurrency));
-    const settled = await Promise.all(
+    const ends: Promise<RunResult>[] = [];
+    const sent = await Promise.all(
       parts.map(async (ids) => {
+        await this.unrecorded.acquire(ids.length, rank);
         await this.slots.acquire(ids.length, rank);
         if (ids === parts[0]) started();
-        return Promise.allSettled(ids.map((id) => this.run(id, attempt, handedBack)));
+        return Promise.allSettled(ids.map((id) => this.run(id, attempt, handedBack, ends)));
       }),
     ).then((groups) => groups.flat());
-    // Outcome counters per job rather than per attempt.
+    const failure = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error | undefined;
+    return { failure, handedBack, settled: Promise.allSettled(ends).then((settled) => this.count(settled)) };
+  }
+
+  /** Outcome counters per job rather than per attempt. */
+  private count(settled: PromiseSettledResult<RunResult>[]): PromiseSettledResult<RunResult>[] {
     const outcomes = new Map<RunResult, number>();
     for (const r of settled) if (r.status === 'fulfilled') outcomes.set(r.value, (outcomes.get(r.value) ?? 0) + 1);
     for (const [outcome, n] of outcomes) if (COUNTED.has(outcome)) this.metrics.deliveries.inc({ outcome }, n);
-    return { settled, handedBack };
+    return settled;
   }
 
-  /** One attempt, its slot already taken: claim and send, then record and schedule what follows. */
-  private async run(deliveryId: bigint, attempt: number, handedBack: Map<bigint, HandedBack>): Promise<RunResult> {
-    const sent = await this.claimAndSend(deliveryId, attempt);
-    if (typeof sent === 'string') return sent;
-    if ('handedBack' in sent) {
-      handedBack.set(deliveryId, sent.handedBack);
-      return 'deferred';
-    }
-    return this.settle(sent);
+  /** One attempt, its slot already taken: claim and send; its end, the record of what was sent, goes into `ends`. */
+  private async run(deliveryId: bigint, attempt: number, handedBack: Map<bigint, HandedBack>, ends: Promise<RunResult>[]): Promise<void> {
+    const sent = this.claimAndSend(deliveryId, attempt);
+    const end = sent.then((s) => {
+      if (typeof s === 'string') return s;
+      if ('handedBack' in s) {
+        handedBack.set(deliveryId, s.handedBack);
+        return 'deferred' as const;
+      }
+      return this.settler.settle(s);
+    });
+    ends.push(end);
+    const release = () => this.unrecorded.release();
+    end.then(release, release);
+    await sent;
   }
 
   /**
@@ -160,24 +169,6 @@ export class DeliveryService {
     await this.claims.giveBack(claim.lease, hold);
     this.metrics.heldBack.inc({ reason: hold.reason.toLowerCase() });
     return { handedBack: { organizationId: claim.organizationId, until: hold.until } };
-  }
-
-  /** Records a sent attempt; after the commit, its next attempt and the emails (lost enqueues are the sweeper's). */
-  private async settle({ deliveryId, attempt, claim, webhook, result, lease }: Sent): Promise<RunResult> {
-    const delay = result.outcome.ok || !result.outcome.retryable ? null : retryDelay(this.schedule, attempt, result.retryAfterMs);
-    const outcome = await this.recorder.record({ deliveryId, webhookId: webhook.id, attempt, lease, result, retryDelayMs: delay });
-    this.metrics.attemptDuration.observe({ result: result.outcome.ok ? 'success' : 'failure' }, result.durationMs / 1000);
-    if (!outcome.recorded) return 'duplicate';
-    if (outcome.status === 'PENDING') {
-      await this.queue.enqueueAttempts([{ deliveryId, attempt: attempt + 1, delayMs: delay!, organizationId: claim.organizationId }]).catch((err) => this.logger.warn(`enqueue of retry failed (sweeper will recover): ${err.message}`));
-    }
-    if (outcome.notificationIds.length) {
-      await this.queue.enqueueEmails(outcome.notificationIds).catch((err) => this.logger.warn(`enqueue of emails failed (sweeper will recover): ${err.message}`));
-    }
-    if (outcome.disabledWebhook) {
-      this.logger.warn({ msg: 'webhook disabled', webhookId: webhook.id, organizationId: claim.organizationId, cancelledDeliveries: outcome.cancelledDeliveries });
-    }
-    return outcome.status === 'SUCCEEDED' ? 'succeeded' : outcome.status === 'PENDING' ? 'retrying' : 'failed';
   }
 
   /** Sends a claimed attempt under a request permit. */

@@ -9,9 +9,15 @@ export interface HandedBack {
   until: Date;
 }
 
-/** How a job's attempts ended; `handedBack`: the deferred ones. */
+/**
+ * A job's attempts, once each is on the wire or done without a request.
+ * `failure`: an infrastructure error before a request (the job fails and is
+ * retried); `settled`: how each attempt ended, records included, once the last
+ * record has committed; `handedBack`: the deferred attempts.
+ */
 export interface JobRun {
-  settled: PromiseSettledResult<RunResult>[];
+  failure: Error | undefined;
+  settled: Promise<PromiseSettledResult<RunResult>[]>;
   handedBack: Map<bigint, HandedBack>;
 }
 

@@ -86,8 +86,9 @@ export async function pacedEvents(api: Api, receipts: Receipts, rate: number, se
   const start = now();
   const inflight: Promise<unknown>[] = [];
   let rejected = 0;
-  // Publish to 202 (committed) per request: what of the latency is the API's.
+  // Publish to 202 (committed) per request: what of the latency is the API's; the rest is the dispatcher's.
   const acks: number[] = [];
+  const ackedAt = new Map<string, number>();
   for (let tick = 0; now() - start < seconds * 1000; tick++) {
     carry += perTick;
     const n = Math.floor(carry);
@@ -99,7 +100,9 @@ export async function pacedEvents(api: Api, receipts: Receipts, rate: number, se
       inflight.push(
         api.post('/api/v1/organization/events', { events: ids.map(lowBattery) }).then((r) => {
           if (r.status !== 202) rejected += n;
-          acks.push(now() - t);
+          const at = now();
+          acks.push(at - t);
+          for (const id of ids) ackedAt.set(id, at);
         }),
       );
     }
@@ -110,5 +113,8 @@ export async function pacedEvents(api: Api, receipts: Receipts, rate: number, se
   await receipts.waitForAll([...sent.keys()], 180_000, label);
   const lat = [...sent].map(([id, t]) => receipts.first(id)! - t);
   const accepted = { p50: percentile(acks, 50), p99: percentile(acks, 99) };
-  return { rate, events: sent.size, rejected, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: Math.max(...lat), accepted };
+  // 202 to receipt: can be below zero when the delivery beats the API's answer to the client.
+  const after = [...ackedAt].map(([id, t]) => receipts.first(id)! - t);
+  const dispatched = { p50: percentile(after, 50), p99: percentile(after, 99) };
+  return { rate, events: sent.size, rejected, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: Math.max(...lat), accepted, dispatched };
 }

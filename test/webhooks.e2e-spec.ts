@@ -287,6 +287,7 @@ describe('Webhook definitions (SPEC §3)', () => {
     ['more than 20 headers', { headers: Array.from({ length: 21 }, (_, i) => ({ name: `X-${i}`, value: 'v' })) }, 'headers'],
     ['Authorization header', { headers: [{ name: 'Authorization', value: 'Bearer x' }] }, 'headers[0].name'],
     ['hop-by-hop header', { headers: [{ name: 'X-Ok', value: '1' }, { name: 'Transfer-Encoding', value: 'chunked' }] }, 'headers[1].name'],
+    ['Expect header (the transport does not send it)', { headers: [{ name: 'Expect', value: '100-continue' }] }, 'headers[0].name'],
     ['invalid header name', { headers: [{ name: 'Bad Header', value: '1' }] }, 'headers[0].name'],
     ['header with unknown placeholder', { headers: [{ name: 'X-A', value: '{nope}' }] }, 'headers[0].value'],
     ['header without value', { headers: [{ name: 'X-A' }] }, 'headers[0].value'],

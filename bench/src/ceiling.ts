@@ -1,7 +1,7 @@
 import { Job, Queue, Worker } from 'bullmq';
 import { HOOKLINE_VERSION } from '@hookline/common';
 import { bullConnection } from '@hookline/queue';
-import { HttpClient, TargetPolicy, createGuardedAgents } from '@hookline/delivery';
+import { HttpClient, TargetPolicy, createGuardedDispatcher } from '@hookline/delivery';
 
 const QUEUE = 'bench-ceiling';
 
@@ -15,7 +15,7 @@ export const ceilingKey = (i: number) => `c${i}`.padEnd(36, '-');
  */
 export function runCeilingWorker(redisUrl: string, receiverUrl: string, concurrency: number) {
   const policy = new TargetPolicy(['127.0.0.0/8']);
-  const client = new HttpClient(policy, createGuardedAgents(policy, Math.max(64, concurrency * 2)), 15_000);
+  const client = new HttpClient(policy, createGuardedDispatcher(policy, Math.max(64, concurrency * 2), 15_000), 15_000);
   // The same request as Hookline's delivery in the throughput phase: its headers
   // (a fixed signature of the real length: no signing here) and its body, whose
   // event_id the receiver reads.

@@ -1,8 +1,10 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { AddressInfo } from 'node:net';
-import { TargetRefusedError, createGuardedAgents, guardedLookup } from './guarded-agent';
+import { TargetRefusedError, guardedLookup } from './guarded-agent';
 import { HttpClient, RequestFailedError } from './http-client';
 import { TargetPolicy } from './target-policy';
+import { createGuardedDispatcher } from './undici-transport';
 
 const lookup = (policy: TargetPolicy, host: string) =>
   new Promise<{ err: Error | null; address?: string }>((resolve) =>
@@ -32,6 +34,8 @@ describe(HttpClient.name, () => {
       hits++;
       if (req.url === '/redirect') res.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data' }).end();
       else if (req.url === '/big') res.end(Buffer.alloc(10 * 1024 * 1024, 'a'));
+      else if (req.url === '/gzip') res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync('{"ok":true}'));
+      else if (req.url!.startsWith('/echo')) req.pipe(res.writeHead(201, { 'x-method': req.method!, 'x-url': req.url!, 'x-sig': String(req.headers['webhook-signature']) }));
       else res.end('ok');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -44,12 +48,22 @@ describe(HttpClient.name, () => {
 
   const client = (cidrs: string[]) => {
     const policy = new TargetPolicy(cidrs);
-    return new HttpClient(policy, createGuardedAgents(policy, 8), 2000);
+    return new HttpClient(policy, createGuardedDispatcher(policy, 8, 2000), 2000);
   };
 
   it('does not follow redirects', async () => {
     const res = await client(['127.0.0.0/8']).send({ method: 'GET', url: `http://127.0.0.1:${port}/redirect`, headers: {} });
     expect(res.status).toBe(302);
+  });
+
+  it('sends the method, headers and body as given, and answers any status with its headers', async () => {
+    const res = await client(['127.0.0.0/8']).send({ method: 'PUT', url: `http://127.0.0.1:${port}/echo?x=1`, headers: { 'webhook-signature': 'v1,abc', 'content-type': 'text/plain' }, body: 'hello' });
+    expect(res).toEqual({ status: 201, headers: expect.objectContaining({ 'x-method': 'PUT', 'x-url': '/echo?x=1', 'x-sig': 'v1,abc' }), bodyExcerpt: 'hello' });
+  });
+
+  it('reads a compressed answer as text', async () => {
+    const res = await client(['127.0.0.0/8']).send({ method: 'GET', url: `http://127.0.0.1:${port}/gzip`, headers: {} });
+    expect(res.bodyExcerpt).toBe('{"ok":true}');
   });
 
   it('keeps at most 16 KiB of a 10 MB answer', async () => {
@@ -72,8 +86,9 @@ describe(HttpClient.name, () => {
 
   it('refuses at connect time a name that resolves to a refused address', async () => {
     hits = 0;
-    const agents = createGuardedAgents(new TargetPolicy(), 1);
-    const err = await new Promise<Error>((resolve) => http.get({ host: 'localhost', port, agent: agents.http }, () => resolve(new Error('answered'))).on('error', resolve));
+    // Straight to the transport: the client itself refuses the name 'localhost' before connecting.
+    const dispatcher = createGuardedDispatcher(new TargetPolicy(), 1, 2000);
+    const err = await dispatcher.request({ origin: `http://localhost:${port}`, path: '/', method: 'GET' }).then(() => new Error('answered'), (e: Error) => e);
     expect(err).toBeInstanceOf(TargetRefusedError);
     expect(hits).toBe(0);
   });

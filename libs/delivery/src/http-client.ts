@@ -1,8 +1,10 @@
 import axios, { AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
-import { GuardedAgents, TargetRefusedError, assertLiteralAllowed } from './guarded-agent';
+import type { Dispatcher } from 'undici';
+import { TargetRefusedError, assertLiteralAllowed } from './guarded-agent';
 import { TargetPolicy } from './target-policy';
 import { FailureKind } from './outcome';
+import { undiciAdapter } from './undici-transport';
 
 export const RESPONSE_EXCERPT_BYTES = 16 * 1024;
 
@@ -32,28 +34,27 @@ export class RequestFailedError extends Error {
 }
 
 /**
- * The outbound HTTP client (axios): guarded keep-alive agents, no redirects,
- * no proxies from the environment, one deadline for the whole exchange, and
- * never more than 16 KiB of a response read into memory.
+ * The outbound HTTP client: axios as the API, undici as the transport
+ * (`undiciAdapter` over a guarded keep-alive dispatcher); no redirects, no
+ * proxies from the environment, one deadline for the whole exchange, and never
+ * more than 16 KiB of a response read into memory. One prepared instance with
+ * nothing to transform: every request costs axios only its config merge.
  */
 export class HttpClient {
   private readonly axios: AxiosInstance;
 
   constructor(
     private readonly policy: TargetPolicy,
-    agents: GuardedAgents,
+    dispatcher: Dispatcher,
     private readonly timeoutMs: number,
   ) {
     this.axios = axios.create({
-      httpAgent: agents.http,
-      httpsAgent: agents.https,
-      maxRedirects: 0,
+      adapter: undiciAdapter(dispatcher),
       proxy: false,
       responseType: 'stream',
-      validateStatus: () => true,
-      decompress: true,
-      // Bodies are strings we rendered; keep axios from re-serialising them.
-      transformRequest: [(data) => data],
+      // Bodies are strings we rendered and answers are read as a stream: nothing to transform.
+      transformRequest: [],
+      transformResponse: [],
     });
   }
 
@@ -94,12 +95,14 @@ export class HttpClient {
   }
 }
 
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 function classify(err: unknown): RequestFailedError {
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (err instanceof TargetRefusedError || (e.cause instanceof TargetRefusedError)) {
     return new RequestFailedError('refused', (err instanceof TargetRefusedError ? err : (e.cause as Error)).message);
   }
-  if (e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT') return new RequestFailedError('timeout', e.message ?? 'timeout');
+  if (e.code && TIMEOUT_CODES.has(e.code)) return new RequestFailedError('timeout', e.message ?? 'timeout');
   const code = e.code ? `${e.code}: ` : '';
   return new RequestFailedError('network', `${code}${e.message ?? String(err)}`.slice(0, 500));
 }

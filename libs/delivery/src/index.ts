@@ -7,3 +7,4 @@ export * from './oauth2-token.provider';
 export * from './webhook-executor';
 export * from './delivery.module';
 export * from './executable-webhook';
+export * from './undici-transport';

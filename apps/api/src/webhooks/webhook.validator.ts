@@ -12,7 +12,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Hop-by-hop, framing and authentication headers are Hookline's to set, never a template's. */
 const FORBIDDEN_HEADERS = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length',
+  'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'expect',
   'authorization', 'proxy-authorization', 'proxy-authenticate', 'www-authenticate', 'cookie',
   'content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature',
 ]);

@@ -80,7 +80,7 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     retryScheduleMs: read.millisList('HOOKLINE_RETRY_SCHEDULE', DEFAULT_RETRY_SCHEDULE),
     requestTimeoutMs,
     workerConcurrency,
-    webhookMaxConcurrency: read.int('HOOKLINE_WEBHOOK_MAX_CONCURRENCY', Math.max(1, Math.floor(workerConcurrency / 2)), 1, 1000),
+    webhookMaxConcurrency: read.int('HOOKLINE_WEBHOOK_MAX_CONCURRENCY', Math.max(1, Math.floor((workerConcurrency * 3) / 4)), 1, 1000),
     ...readCircuit(read),
     rateLimitPerMinute: read.int('HOOKLINE_RATE_LIMIT_PER_MINUTE', 10000, 1, 10_000_000),
     maxBodyBytes: read.int('HOOKLINE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -18,7 +18,8 @@ const PERMIT_PATIENCE_MS = 100;
 const COUNTED = new Set<RunResult>(['succeeded', 'failed', 'retrying', 'cancelled']);
 
 /**
- * Attempts of deliveries: claim, send, record, schedule what follows.
+ * Attempts of deliveries: claim and send; their records and what follows are
+ * the AttemptSettler's, behind the job.
  * Idempotent: a job that runs twice, or late, changes nothing. Claims and
  * records are batched across the attempts running at the same moment.
  */
@@ -70,7 +71,7 @@ export class DeliveryService {
 
   private stopping = false;
 
-  /** Attempts of jobs started here that wait for their slots. */
+  /** Attempts of jobs started here that wait for their places (the bound on unrecorded attempts, then slots). */
   waiting(): number {
     return this.unrecorded.waitingUnits + this.slots.waitingUnits;
   }

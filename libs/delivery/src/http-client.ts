@@ -1,4 +1,4 @@
-import axios, { AxiosInstance } from 'axios';
+import { Axios } from 'axios';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { TargetRefusedError, assertLiteralAllowed } from './guarded-agent';
@@ -38,19 +38,23 @@ export class RequestFailedError extends Error {
  * (`undiciAdapter` over a guarded keep-alive dispatcher); no redirects, no
  * proxies from the environment, one deadline for the whole exchange, and never
  * more than 16 KiB of a response read into memory. One prepared instance with
- * nothing to transform: every request costs axios only its config merge.
+ * nothing to transform, built on axios' `Axios` class rather than
+ * `axios.create`, so it carries only the defaults set here: each request's
+ * config merge walks these few keys instead of all of axios' global defaults
+ * (in-process, 64 in flight, client and server CPU per request: 0.107–0.111 ms
+ * against 0.127–0.148 ms with `axios.create`; undici alone 0.062–0.089).
  */
 export class HttpClient {
-  private readonly axios: AxiosInstance;
+  private readonly axios: Axios;
 
   constructor(
     private readonly policy: TargetPolicy,
     dispatcher: Dispatcher,
     private readonly timeoutMs: number,
   ) {
-    this.axios = axios.create({
+    this.axios = new Axios({
       adapter: undiciAdapter(dispatcher),
-      proxy: false,
+      headers: {},
       responseType: 'stream',
       // Bodies are strings we rendered and answers are read as a stream: nothing to transform.
       transformRequest: [],

@@ -146,6 +146,40 @@ describe('Fair delivery across organizations (issue #11)', () => {
     }
   });
 
+  it('a burst sent as parallel batches while another organization publishes: its batches take turns in the API, and every event is accepted', async () => {
+    const { stack, noisy, quiet } = await stackWithTwoOrgs(`/burst-${randomUUID()}`);
+    try {
+      const post = (token: string, body: unknown) =>
+        fetch(`${stack.base}${EVENTS}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      const waits = async () => Number(/^hookline_ingest_waits_total (\S+)$/m.exec(await (await fetch(`${stack.base}/metrics`)).text())?.[1] ?? NaN);
+      const before = await waits();
+      expect(before).toBe(0);
+      // The quiet organization keeps publishing while the burst is sent, so the bound applies throughout.
+      let bursting = true;
+      const quietIds: string[] = [];
+      const quietSide = (async () => {
+        while (bursting) {
+          const id = randomUUID();
+          quietIds.push(id);
+          expect((await post(quiet.token, event(id))).status).toBe(202);
+        }
+      })();
+      const batches = Array.from({ length: 6 }, () => Array.from({ length: 500 }, () => event()));
+      const answers = await Promise.all(batches.map((events) => post(noisy.token, { events })));
+      bursting = false;
+      await quietSide;
+      expect(answers.map((a) => a.status)).toEqual(batches.map(() => 202));
+      const stored = async (webhookId: number) => (await db.query(`SELECT count(*)::int AS n FROM event WHERE organization_id = (SELECT organization_id FROM webhook WHERE id = $1)`, [webhookId])).rows[0].n as number;
+      expect(await stored(noisy.webhookId)).toBe(3000);
+      expect(await stored(quiet.webhookId)).toBe(quietIds.length);
+      const waited = await waits();
+      console.log(`fair ingestion: ${waited} of 6 parallel batch requests waited their turn beside ${quietIds.length} quiet events`);
+      expect(waited).toBeGreaterThanOrEqual(1);
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('a burst of 10 000 events of one organization: another organization’s next events do not wait behind it', async () => {
     const burstPath = `/burst-${randomUUID()}`;
     const { stack, noisy, quiet } = await stackWithTwoOrgs(burstPath);

@@ -1,13 +1,14 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@hookline/config';
-import { CryptoModule, HttpErrorFilter, MetricsService } from '@hookline/common';
+import { CryptoModule, HttpErrorFilter } from '@hookline/common';
 import { DbModule } from '@hookline/db';
 import { DeliveryModule } from '@hookline/delivery';
 import { QueueModule, RedisModule } from '@hookline/queue';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { IngestFaults } from './events/ingest-faults';
+import { ApiMetricsModule } from './metrics/metrics.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AuthGuard } from './auth/auth.guard';
@@ -33,10 +34,10 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DeliveriesModule,
     NotificationsModule,
     HealthModule,
+    ApiMetricsModule,
   ],
   controllers: [MetricsController],
   providers: [
-    MetricsService,
     // Guards run in this order: who is calling, within budget, on which organization.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

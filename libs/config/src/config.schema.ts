@@ -24,6 +24,8 @@ export interface HooklineConfig {
   circuitPauseMs: number;
   circuitMaxPauseMs: number;
   rateLimitPerMinute: number;
+  /** Events one organization may have in ingestion at once in an API process while others publish (issue #11). */
+  ingestOrgMaxEvents: number;
   maxBodyBytes: number;
   smtpUrl: string | null;
   smtpFrom: string;
@@ -83,6 +85,8 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     webhookMaxConcurrency: read.int('HOOKLINE_WEBHOOK_MAX_CONCURRENCY', Math.max(1, Math.floor((workerConcurrency * 3) / 4)), 1, 1000),
     ...readCircuit(read),
     rateLimitPerMinute: read.int('HOOKLINE_RATE_LIMIT_PER_MINUTE', 10000, 1, 10_000_000),
+    // One full batch (500 events) at a time while another organization is publishing.
+    ingestOrgMaxEvents: read.int('HOOKLINE_INGEST_ORG_MAX_EVENTS', 500, 1, 1_000_000),
     maxBodyBytes: read.int('HOOKLINE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     smtpUrl: env.SMTP_URL ? read.url('SMTP_URL', ['smtp:', 'smtps:']) : null,
     smtpFrom: env.SMTP_FROM ?? 'Hookline <hookline@localhost>',

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { FieldError, ValidationFailed } from '@hookline/common';
+import { FieldError, MetricsService, ValidationFailed } from '@hookline/common';
+import { ConfigService } from '@hookline/config';
 import { EventsRepository, WebhooksRepository } from '@hookline/db';
 import { ValidEvent, matchEvents, validateEvent } from '@hookline/events';
 import { DELIVERY_BATCH, DeliveryQueue } from '@hookline/queue';
 import { inputProblems } from '../common/input-problems';
 import { INGEST_FAULTS, IngestFaults } from './ingest-faults';
+import { IngestGate } from './ingest-gate';
 
 export const MAX_BATCH = 500;
 
@@ -23,13 +25,18 @@ export interface IngestResult {
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
+  private readonly gate: IngestGate;
 
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly events: EventsRepository,
     private readonly queue: DeliveryQueue,
     @Inject(INGEST_FAULTS) private readonly faults: IngestFaults,
-  ) {}
+    config: ConfigService,
+    metrics: MetricsService,
+  ) {
+    this.gate = new IngestGate(config.get('ingestOrgMaxEvents'), () => metrics.ingestWaits.inc());
+  }
 
   /** Validates a single event or `{events: [...]}`; every bad field of every event is reported. */
   parse(body: unknown): { batch: boolean; events: ValidEvent[] } {
@@ -59,8 +66,13 @@ export class IngestService {
     return { batch: true, events: valid };
   }
 
+  /** Match, persist and enqueue, in turn with the organization's other requests while others publish too (IngestGate). */
+  ingest(organizationId: number, events: ValidEvent[]): Promise<IngestResult[]> {
+    return this.gate.run(organizationId, events.length, () => this.ingestNow(organizationId, events));
+  }
+
   /** Match (which webhooks want each event), persist (events and deliveries, one commit), enqueue. */
-  async ingest(organizationId: number, events: ValidEvent[]): Promise<IngestResult[]> {
+  private async ingestNow(organizationId: number, events: ValidEvent[]): Promise<IngestResult[]> {
     const t0 = Date.now();
     const msSince: Record<string, number> = {};
     const mark = (step: string) => (msSince[step] = Date.now() - t0);

@@ -114,8 +114,8 @@ describe('built apps (dist/)', () => {
     const worker = new AppProcess('dist/apps/worker/main.js', [], env());
     await worker.waitFor(/worker ready/);
     worker.child.kill('SIGTERM');
-    expect(await worker.exited).toBe(0);
-    expect(worker.text()).toMatch(/shutdown requested.*SIGTERM[\s\S]*in-flight jobs finished[\s\S]*worker stopped/);
+    // The exit code with the worker's own output, so that a failed shutdown says why.
+    expect({ exitCode: await worker.exited, output: worker.text() }).toEqual({ exitCode: 0, output: expect.stringMatching(/shutdown requested.*SIGTERM[\s\S]*in-flight jobs finished[\s\S]*worker stopped/) });
   });
 
   it('the worker stops at start naming a missing setting', async () => {

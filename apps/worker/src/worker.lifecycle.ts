@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { PrismaService } from '@hookline/db';
-import { REDIS } from '@hookline/queue';
+import { DeliveryQueue, REDIS } from '@hookline/queue';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { AttemptSettler } from './delivery/attempt-settler';
 import { DeliveryService } from './delivery/delivery.service';
@@ -21,6 +21,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly upkeep: UpkeepScheduler,
     private readonly delivery: DeliveryService,
     private readonly settler: AttemptSettler,
+    private readonly queues: DeliveryQueue,
   ) {}
 
   /**
@@ -42,6 +43,11 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     await this.prisma.ping();
     const pong = await this.redis.ping();
     if (pong !== 'PONG') throw new Error(`unexpected Redis answer: ${pong}`);
+    // A BullMQ connection closed while still being set up drops its listeners and then reports the
+    // failed set-up as an 'error' no one hears, which ends the process (seen: SIGTERM 34 ms after
+    // ready, exit 1). Ready, and so stoppable, only once every one of them is up.
+    const bull = [this.deliveries.worker, this.emails.worker, this.queues.deliveries, this.queues.emails];
+    await Promise.all(bull.map((b) => b.waitUntilReady()));
     this.logger.log({ msg: 'worker ready', pid: process.pid });
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import { FieldError, MetricsService, ValidationFailed } from '@hookline/common';
 import { ConfigService } from '@hookline/config';
 import { EventsRepository, WebhooksRepository } from '@hookline/db';
@@ -35,7 +36,13 @@ export class IngestService {
     config: ConfigService,
     metrics: MetricsService,
   ) {
-    this.gate = new IngestGate(config.get('ingestOrgMaxEvents'), () => metrics.ingestWaits.inc());
+    // The API's own counter, on its registry only: the worker's /metrics has no ingestion to count.
+    const waits = new Counter({
+      name: 'hookline_ingest_waits_total',
+      help: "Publish requests that waited for their organization's turn while other organizations published (fair ingestion)",
+      registers: [metrics.registry],
+    });
+    this.gate = new IngestGate(config.get('ingestOrgMaxEvents'), () => waits.inc());
   }
 
   /** Validates a single event or `{events: [...]}`; every bad field of every event is reported. */

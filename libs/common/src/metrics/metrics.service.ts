@@ -46,12 +46,6 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly ingestWaits = new Counter({
-    name: 'hookline_ingest_waits_total',
-    help: 'Publish requests that waited for their organization\'s turn while other organizations published (fair ingestion)',
-    registers: [this.registry],
-  });
-
   readonly httpRequests = new Counter({
     name: 'hookline_http_requests_total',
     help: 'API requests by status class',

@@ -41,7 +41,10 @@ export class DeliveryService {
    */
   private readonly unrecorded: Semaphore;
   private readonly concurrency: number;
-  /** Requests in flight per webhook (HOOKLINE_WEBHOOK_MAX_CONCURRENCY): one slow endpoint cannot take every permit. */
+  /**
+   * Requests in flight per webhook (HOOKLINE_WEBHOOK_MAX_CONCURRENCY): one slow endpoint cannot take every
+   * permit; a fast one may, its permits coming back within PERMIT_PATIENCE_MS.
+   */
   private readonly permits: WebhookPermits;
   /**
    * An attempt its stuck webhook's cap turned away waits in the queue for half
@@ -65,7 +68,7 @@ export class DeliveryService {
     this.slots = new Semaphore(2 * this.concurrency);
     this.unrecorded = new Semaphore(DELIVERY_BATCH * this.concurrency);
     // A webhook over its cap waits this long for one of its requests to end (a fast endpoint's do), then hands the attempt back.
-    this.permits = new WebhookPermits(config.get('webhookMaxConcurrency'), PERMIT_PATIENCE_MS);
+    this.permits = new WebhookPermits(config.get('webhookMaxConcurrency'), PERMIT_PATIENCE_MS, this.concurrency);
     this.capHoldMs = Math.max(500, config.get('requestTimeoutMs'));
   }
 
@@ -154,10 +157,11 @@ export class DeliveryService {
       }
       let result: AttemptResult;
       let lease: Date;
+      const took = { ms: Infinity };
       try {
-        result = await this.send(claim, webhook, deliveryId);
+        result = await this.send(claim, webhook, deliveryId, took);
       } finally {
-        this.permits.release(webhook.id);
+        this.permits.release(webhook.id, took.ms);
         lease = await this.leases.release(claim.lease);
       }
       return { deliveryId, attempt, claim, webhook, result, lease };
@@ -172,12 +176,14 @@ export class DeliveryService {
     return { handedBack: { organizationId: claim.organizationId, until: hold.until } };
   }
 
-  /** Sends a claimed attempt under a request permit. */
-  private async send(claim: Extract<Claim, { kind: 'claimed' }>, webhook: ExecutableWebhook, deliveryId: bigint): Promise<AttemptResult> {
+  /** Sends a claimed attempt under a request permit; `took`: how long the request took, once it has ended. */
+  private async send(claim: Extract<Claim, { kind: 'claimed' }>, webhook: ExecutableWebhook, deliveryId: bigint, took: { ms: number }): Promise<AttemptResult> {
     await this.requests.acquire();
+    const start = Date.now();
     try {
       return await this.executor.execute(webhook, claim.payload, messageId(deliveryId));
     } finally {
+      took.ms = Date.now() - start;
       this.requests.release();
     }
   }

@@ -1,5 +1,10 @@
+/** Webhooks whose last fast answer is remembered before stale ones are dropped. */
+const MAX_REMEMBERED = 10_000;
+
 interface Waiters {
   queue: ((granted: boolean) => void)[];
+  /** The webhook's own maxConcurrency, as its latest waiter gave it. */
+  ownCap: number | null;
   /** Checks, every patience, that the webhook's requests are still ending. */
   timer: NodeJS.Timeout;
 }
@@ -7,7 +12,12 @@ interface Waiters {
 /**
  * Requests in flight per webhook in this worker (issue #11): no webhook holds
  * more than its cap of the worker's request permits, so an endpoint that hangs
- * leaves the rest of them to everyone else. An attempt over the cap waits for
+ * leaves the rest of them to everyone else. A webhook that answers fast (within
+ * the last `patienceMs` a request of it ended that had taken less than that) may
+ * go past the cap, up to `answeringCap`: a fast busy endpoint may use the whole
+ * worker, its permits coming back within that time; a slow one, a new one or one
+ * that hangs is held to the cap. Its own maxConcurrency, when set, is never
+ * exceeded. An attempt over the cap waits for
  * one of the webhook's requests to end as long as they keep ending (a busy but
  * answering endpoint is not slowed down); when none has ended for `patienceMs`
  * the endpoint is stuck: its waiters are refused, and so is any attempt until
@@ -19,10 +29,13 @@ export class WebhookPermits {
   private readonly waiting = new Map<number, Waiters>();
   /** When each webhook with requests in flight last started or ended one. */
   private readonly progress = new Map<number, number>();
+  /** When each webhook last had a fast request end, oldest first. */
+  private readonly answered = new Map<number, number>();
 
   constructor(
     readonly defaultCap: number,
     private readonly patienceMs: number,
+    readonly answeringCap = defaultCap,
   ) {}
 
   /**
@@ -31,7 +44,7 @@ export class WebhookPermits {
    * worker's cap bounds it.
    */
   acquire(webhookId: number, ownCap: number | null = null): Promise<boolean> {
-    const cap = Math.min(ownCap ?? this.defaultCap, this.defaultCap);
+    const cap = ownCap !== null ? Math.min(ownCap, this.defaultCap) : this.answering(webhookId) ? this.answeringCap : this.defaultCap;
     const n = this.held.get(webhookId) ?? 0;
     if (n < cap && !this.waiting.has(webhookId)) {
       this.held.set(webhookId, n + 1);
@@ -41,19 +54,26 @@ export class WebhookPermits {
     if (this.stuck(webhookId)) return Promise.resolve(false);
     return new Promise((resolve) => {
       let w = this.waiting.get(webhookId);
-      if (!w) this.waiting.set(webhookId, (w = { queue: [], timer: setInterval(() => this.check(webhookId), this.patienceMs) }));
+      if (!w) this.waiting.set(webhookId, (w = { queue: [], ownCap, timer: setInterval(() => this.check(webhookId), this.patienceMs) }));
+      w.ownCap = ownCap;
       w.queue.push(resolve);
     });
   }
 
-  /** Gives a permit back: to the webhook's next waiter, if any (the count stays). */
-  release(webhookId: number): void {
+  /** Gives a permit back: to the webhook's next waiter, if any (the count stays). `tookMs`: how long its request took. */
+  release(webhookId: number, tookMs = Infinity): void {
     this.progress.set(webhookId, Date.now());
+    if (tookMs < this.patienceMs) this.noteAnswer(webhookId);
     const w = this.waiting.get(webhookId);
     const next = w?.queue.shift();
     if (next) {
-      if (!w!.queue.length) this.stopWaiting(webhookId);
       next(true);
+      // A fast answer lets more of its waiters go past the cap.
+      while (w!.queue.length && w!.ownCap === null && this.answering(webhookId) && this.inFlight(webhookId) < this.answeringCap) {
+        this.held.set(webhookId, this.inFlight(webhookId) + 1);
+        w!.queue.shift()!(true);
+      }
+      if (!w!.queue.length) this.stopWaiting(webhookId);
       return;
     }
     const n = (this.held.get(webhookId) ?? 1) - 1;
@@ -67,6 +87,22 @@ export class WebhookPermits {
   /** Permits the webhook holds now. */
   inFlight(webhookId: number): number {
     return this.held.get(webhookId) ?? 0;
+  }
+
+  /** Kept past the webhook's last request (its next burst may follow at once); stale entries go once there are many. */
+  private noteAnswer(webhookId: number): void {
+    this.answered.delete(webhookId);
+    this.answered.set(webhookId, Date.now());
+    if (this.answered.size <= MAX_REMEMBERED) return;
+    // Insertion order is answer order: the oldest first.
+    for (const [id, at] of this.answered) {
+      if (Date.now() - at < this.patienceMs) break;
+      this.answered.delete(id);
+    }
+  }
+
+  private answering(webhookId: number): boolean {
+    return Date.now() - (this.answered.get(webhookId) ?? -Infinity) < this.patienceMs;
   }
 
   private stuck(webhookId: number): boolean {

@@ -74,7 +74,7 @@ export class DeliveryService {
 
   private stopping = false;
 
-  /** Attempts of jobs started here that wait for their places (the bound on unrecorded attempts, then slots). */
+  /** Attempts of jobs started here that wait for their places (slots, then the bound on unrecorded attempts). */
   waiting(): number {
     return this.unrecorded.waitingUnits + this.slots.waitingUnits;
   }
@@ -101,8 +101,11 @@ export class DeliveryService {
     const ends: Promise<RunResult>[] = [];
     const sent = await Promise.all(
       parts.map(async (ids) => {
-        await this.unrecorded.acquire(ids.length, rank);
+        // Slots first: a fetched job waiting for them holds nothing else, so the bound on unrecorded
+        // attempts is taken by attempts really under way, not by a burst's jobs waiting in line (which,
+        // 100 places × 50 attempts, filled it and kept a quiet organization's attempt waiting for records).
         await this.slots.acquire(ids.length, rank);
+        await this.unrecorded.acquire(ids.length, rank);
         if (ids === parts[0]) started();
         return Promise.allSettled(ids.map((id) => this.run(id, attempt, handedBack, ends)));
       }),

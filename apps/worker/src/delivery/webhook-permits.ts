@@ -44,9 +44,8 @@ export class WebhookPermits {
    * worker's cap bounds it.
    */
   acquire(webhookId: number, ownCap: number | null = null): Promise<boolean> {
-    const cap = ownCap !== null ? Math.min(ownCap, this.defaultCap) : this.answering(webhookId) ? this.answeringCap : this.defaultCap;
     const n = this.held.get(webhookId) ?? 0;
-    if (n < cap && !this.waiting.has(webhookId)) {
+    if (n < this.capOf(webhookId, ownCap) && !this.waiting.has(webhookId)) {
       this.held.set(webhookId, n + 1);
       this.progress.set(webhookId, Date.now());
       return Promise.resolve(true);
@@ -69,7 +68,7 @@ export class WebhookPermits {
     if (next) {
       next(true);
       // A fast answer lets more of its waiters go past the cap.
-      while (w!.queue.length && w!.ownCap === null && this.answering(webhookId) && this.inFlight(webhookId) < this.answeringCap) {
+      while (w!.queue.length && this.inFlight(webhookId) < this.capOf(webhookId, w!.ownCap)) {
         this.held.set(webhookId, this.inFlight(webhookId) + 1);
         w!.queue.shift()!(true);
       }
@@ -99,6 +98,12 @@ export class WebhookPermits {
       if (Date.now() - at < this.patienceMs) break;
       this.answered.delete(id);
     }
+  }
+
+  /** The webhook's cap now: its own, bounded by the worker's; else the worker's, or the answering cap while it answers fast. */
+  private capOf(webhookId: number, ownCap: number | null): number {
+    if (ownCap !== null) return Math.min(ownCap, this.defaultCap);
+    return this.answering(webhookId) ? this.answeringCap : this.defaultCap;
   }
 
   private answering(webhookId: number): boolean {

@@ -59,7 +59,7 @@ export function validateEvent(raw: unknown, prefix = '', now = new Date()): { ev
   const type = input.event_type;
   if (typeof type !== 'string') return { errors: [{ field: at('event_type'), message: 'event_type is required' }] };
   const spec = eventTypeSpec(type);
-  if (!spec) return { errors: [{ field: at('event_type'), message: `unknown event type "${type.slice(0, 100)}"` }] };
+  if (!spec) return { errors: [{ field: at('event_type'), message: `unknown event type "${type.slice(0, 100)}"; GET /api/v1/event-types lists them` }] };
 
   for (const [name, field] of Object.entries(spec.fields)) {
     if (name === 'event_type' || name === 'created_at') continue;

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchem
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'failureLimit' }) field: string;
-  @ApiProperty({ example: 'failureLimit must be an integer number' }) message: string;
+  @ApiProperty({ example: 'failureLimit must be an integer, not a string' }) message: string;
 }
 
 /** The error body of every API error (SPEC §6). */

@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
   ValidateNested,
+  ValidationArguments,
 } from 'class-validator';
 import { TRIGGER_TYPES } from '@hookline/events';
 import { AuthType, ContentType, HttpMethod, WebhookStatus } from '@hookline/db';
@@ -23,6 +24,8 @@ export const METHODS = Object.values(HttpMethod);
 export const CONTENT_TYPES = Object.values(ContentType);
 export const AUTH_TYPES = Object.values(AuthType);
 export const WEBHOOK_STATUSES = Object.values(WebhookStatus);
+const UNKNOWN_TRIGGER = (a: ValidationArguments) =>
+  `triggerType ${JSON.stringify(a.value)} is not a trigger type; GET /api/v1/event-types lists them (e.g. DEVICE_LOW_BATTERY)`;
 
 export { BasicAuthDto, DataTriggerDto, HeaderDto, OAuth2ConfigDto } from './webhook-parts.dto';
 import { BasicAuthDto, DataTriggerDto, HeaderDto, OAuth2ConfigDto } from './webhook-parts.dto';
@@ -35,7 +38,7 @@ export class CreateWebhookDto {
 
   @ApiProperty({ enum: TRIGGER_TYPES, example: 'DEVICE_ADDED' })
   @IsString()
-  @IsIn(TRIGGER_TYPES as string[], { message: 'triggerType must be a trigger type of the event catalog (e.g. DEVICE_ADDED)' })
+  @IsIn(TRIGGER_TYPES as string[], { message: UNKNOWN_TRIGGER })
   triggerType: string;
 
   @ApiPropertyOptional({ type: DataTriggerDto, nullable: true, description: 'Required for DEVICE_DATASTREAM_UPDATE and DEVICE_LOG_EVENT, rejected otherwise' })
@@ -144,7 +147,7 @@ export class ListWebhooksQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ enum: TRIGGER_TYPES })
   @IsOptional()
-  @IsIn(TRIGGER_TYPES as string[], { message: 'triggerType must be a trigger type of the event catalog' })
+  @IsIn(TRIGGER_TYPES as string[], { message: UNKNOWN_TRIGGER })
   triggerType?: string;
 }
 

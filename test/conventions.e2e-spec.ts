@@ -78,7 +78,9 @@ describe('API conventions (SPEC §6)', () => {
         '/api/v1/organization/clients': ['get', 'post'],
         '/api/v1/organization/clients/{clientId}': ['delete'],
         '/api/v1/organization/webhooks': ['get', 'post'],
-        '/api/v1/organization/webhooks/{id}': ['get', 'put', 'delete'],
+        '/api/v1/organization/webhooks/{id}': ['get', 'put', 'patch', 'delete'],
+        '/api/v1/event-types': ['get'],
+        '/api/v1/event-types/{name}': ['get'],
         '/health/live': ['get'],
         '/health/ready': ['get'],
       };

@@ -1,11 +1,12 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ConfigModule } from '@hookline/config';
-import { CryptoModule, HttpErrorFilter } from '@hookline/common';
+import { CryptoModule } from '@hookline/common';
 import { DbModule } from '@hookline/db';
 import { DeliveryModule } from '@hookline/delivery';
 import { QueueModule, RedisModule } from '@hookline/queue';
 import { DeliveriesModule } from './deliveries/deliveries.module';
+import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';
 import { IngestFaults } from './events/ingest-faults';
 import { ApiMetricsModule } from './metrics/metrics.module';
@@ -14,6 +15,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitGuard } from './auth/rate-limit.guard';
+import { ApiErrorFilter } from './common/api-error.filter';
 import { RequestLogMiddleware } from './common/request-log.middleware';
 import { HealthModule } from './health/health.module';
 import { OrgScopeGuard } from './organizations/org-scope.guard';
@@ -33,6 +35,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     WebhooksModule,
     DeliveriesModule,
     NotificationsModule,
+    EventTypesModule,
     HealthModule,
     ApiMetricsModule,
   ],
@@ -42,7 +45,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: OrgScopeGuard },
-    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
   ],
 })
 export class ApiModule implements NestModule {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -48,10 +48,20 @@ export class WebhooksController {
 
   @Put(':id')
   @RequirePermission('WEBHOOKS_WRITE')
-  @ApiOperation({ summary: 'Update a webhook; omitted fields keep their value' })
+  @ApiOperation({ summary: 'Update a webhook: a partial update, omitted fields keep their value (PATCH is the same)' })
   @ApiOkResponse({ type: WebhookDto })
   @ApiErrors(400, 404, 413)
   update(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string, @Body() dto: UpdateWebhookDto) {
+    return this.webhooks.update(orgId, parseWebhookId(id), dto);
+  }
+
+  /** The same partial update as PUT, under the method HTTP names for it (RFC 5789). */
+  @Patch(':id')
+  @RequirePermission('WEBHOOKS_WRITE')
+  @ApiOperation({ summary: 'Update a webhook, the same as PUT: omitted fields keep their value' })
+  @ApiOkResponse({ type: WebhookDto })
+  @ApiErrors(400, 404, 413)
+  patch(@TargetOrg() orgId: number, @Query() _q: OrgQueryDto, @Param('id') id: string, @Body() dto: UpdateWebhookDto) {
     return this.webhooks.update(orgId, parseWebhookId(id), dto);
   }
 

@@ -40,6 +40,17 @@ export class NotFound extends DomainError {
   readonly status = 404;
 }
 
+/** The path exists, the method does not: a 405 whose Allow header lists what does (RFC 9110 §15.5.6). */
+export class MethodNotAllowed extends DomainError {
+  readonly status = 405;
+  constructor(
+    message: string,
+    readonly allow: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 export class Conflict extends DomainError {
   readonly status = 409;
 }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, OAuthError, TooManyRequests } from './domain-errors';
+import { DomainError, MethodNotAllowed, OAuthError, TooManyRequests } from './domain-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -39,6 +39,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
     const body = this.toBody(exception);
     if (exception instanceof TooManyRequests) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof MethodNotAllowed) res.setHeader('Allow', exception.allow.join(', '));
     if (body.statusCode === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     res.status(body.statusCode).json(body);
   }

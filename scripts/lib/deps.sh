@@ -16,7 +16,8 @@ hl_ensure_deps() {
 
 # Builds dist/ when any source is newer than the last build.
 hl_ensure_build() {
-  if [ ! -f dist/apps/api/main.js ] || [ ! -f dist/apps/worker/main.js ] || [ -n "$(find apps libs prisma/schema.prisma package-lock.json -newer dist/apps/api/main.js -type f -print -quit 2>/dev/null)" ]; then
+  if [ ! -f dist/apps/api/main.js ] || [ ! -f dist/apps/worker/main.js ] || [ ! -f clients/typescript/dist/index.js ] \
+    || [ -n "$(find apps libs clients/typescript/src prisma/schema.prisma package-lock.json -newer dist/apps/api/main.js -type f -print -quit 2>/dev/null)" ]; then
     hl_log "building (npm run build)"
     npm run -s build >&2
   fi

@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Permission } from '@hookline/db';
 
@@ -18,8 +19,11 @@ export interface AuthedRequest extends Request {
 export const IS_PUBLIC = 'hookline:public';
 export const REQUIRED_PERMISSION = 'hookline:permission';
 
+/** Marks a public operation in the OpenAPI document; setupOpenApi (app.factory.ts) turns it into `security: []`. */
+export const OPENAPI_PUBLIC = 'x-hookline-public';
+
 /** No bearer token needed (token endpoint, health, docs). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(OPENAPI_PUBLIC, true));
 
 /** The permission a route needs (SPEC §2); missing → 403. */
 export const RequirePermission = (permission: Permission) => SetMetadata(REQUIRED_PERMISSION, permission);

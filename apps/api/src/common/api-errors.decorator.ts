@@ -15,7 +15,7 @@ export class ErrorBodyDto {
 }
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad request: details name each bad field',
+  400: 'Bad request: details name each bad field (any route answers a body that is not valid JSON so)',
   401: 'Missing, invalid or expired bearer token',
   403: 'Missing permission, or Organization not found or access denied',
   404: 'Not found or access denied',
@@ -25,9 +25,18 @@ const DESCRIPTIONS: Record<number, string> = {
   500: 'Internal server error',
 };
 
-/** Documents the standard error answers of a route in OpenAPI. */
+/** Documents the standard error answers of an authenticated route in OpenAPI. */
 export function ApiErrors(...codes: number[]) {
-  const all = [...new Set([...codes, 401, 403, 429, 500])].sort();
+  return documentErrors([...codes, 401, 403, 429, 500]);
+}
+
+/** The same for a public route: no token, so no 401/403, and no per-organization rate limit. */
+export function ApiPublicErrors(...codes: number[]) {
+  return documentErrors([...codes, 500]);
+}
+
+function documentErrors(codes: number[]) {
+  const all = [...new Set(codes)].sort();
   return applyDecorators(
     ApiExtraModels(ErrorBodyDto),
     ...all.map((status) =>

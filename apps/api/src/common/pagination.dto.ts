@@ -4,7 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** `orgId` is read by OrgScopeGuard; declared here so it is documented and not rejected as unknown. */
 export class OrgQueryDto {
-  @ApiPropertyOptional({ description: 'Organization to act on (default: the token organization); must be it or a descendant' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Organization to act on (default: the token organization); must be it or a descendant' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,14 +13,14 @@ export class OrgQueryDto {
 }
 
 export class PageQueryDto extends OrgQueryDto {
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   page = 0;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,3 +1,4 @@
+import { ApiParam } from '@nestjs/swagger';
 import { DELIVERY_NOT_FOUND, NotFound, ValidationFailed, WEBHOOK_NOT_FOUND } from '@hookline/common';
 
 /** `{id}` of a webhook: not an integer → 400; beyond int4 cannot exist → 404. */
@@ -16,3 +17,7 @@ export function parseDeliveryId(raw: string): bigint {
   }
   return BigInt(raw);
 }
+
+/** `{id}` and `{deliveryId}` in OpenAPI: integers, though Express hands them over as text. */
+export const WebhookIdParam = () => ApiParam({ name: 'id', type: 'integer', description: 'The webhook id' });
+export const DeliveryIdParam = () => ApiParam({ name: 'deliveryId', type: 'integer', format: 'int64', description: 'The delivery id' });

@@ -1,12 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { DeliveryStatus, HeldReason } from '@hookline/db';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OrgQueryDto, PageQueryDto } from '../common/pagination.dto';
 import { AttemptDto } from '../webhooks/dto/webhook-view.dto';
-import { parseDeliveryId, parseWebhookId } from '../common/path-params';
+import { DeliveryIdParam, WebhookIdParam, parseDeliveryId, parseWebhookId } from '../common/path-params';
 import { DeliveriesService } from './deliveries.service';
 
 const DELIVERY_STATUSES = Object.values(DeliveryStatus);
@@ -49,7 +49,7 @@ class DeliveryPageDto {
 }
 
 @ApiTags('deliveries')
-@ApiBearerAuth()
+@WebhookIdParam()
 @Controller('api/v1/organization/webhooks/:id/deliveries')
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}
@@ -64,6 +64,7 @@ export class DeliveriesController {
   }
 
   @Get(':deliveryId')
+  @DeliveryIdParam()
   @RequirePermission('WEBHOOKS_READ')
   @ApiOperation({ summary: 'One delivery with every attempt' })
   @ApiOkResponse({ type: DeliveryDto })
@@ -73,6 +74,7 @@ export class DeliveriesController {
   }
 
   @Post(':deliveryId/redeliver')
+  @DeliveryIdParam()
   @HttpCode(202)
   @RequirePermission('WEBHOOKS_WRITE')
   @ApiOperation({ summary: 'Deliver the same event again, as a new delivery' })

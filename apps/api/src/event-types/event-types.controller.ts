@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '@hookline/common';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { EventTypeDto, EventTypeListDto } from './event-type.dto';
@@ -7,7 +7,6 @@ import { EVENT_TYPE_VIEWS, findEventType } from './event-types.view';
 
 /** The event catalog (SPEC §4), for any authenticated client: the same for every organization, so no permission is needed. */
 @ApiTags('event types')
-@ApiBearerAuth()
 @Controller('api/v1/event-types')
 export class EventTypesController {
   @Get()

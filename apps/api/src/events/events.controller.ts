@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { OrgQueryDto } from '../common/pagination.dto';
 import { IngestService, MAX_BATCH } from './ingest.service';
 
 @ApiTags('events')
-@ApiBearerAuth()
 @Controller('api/v1/organization/events')
 export class EventsController {
   constructor(private readonly ingest: IngestService) {}

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import { PrismaService } from '@hookline/db';
 import { REDIS } from '@hookline/queue';
 import { Public } from '../auth/principal';
+import { ApiPublicErrors } from '../common/api-errors.decorator';
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
@@ -22,6 +23,7 @@ export class HealthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The process is up' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiPublicErrors(400)
   live() {
     return { status: 'ok' };
   }
@@ -31,6 +33,7 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'PostgreSQL and Redis answer' })
   @ApiOkResponse({ schema: { example: { status: 'ok', checks: { postgres: 'ok', redis: 'ok' } } } })
+  @ApiPublicErrors(400)
   @ApiServiceUnavailableResponse({ schema: { example: { status: 'unavailable', checks: { postgres: 'ok', redis: 'down: connection refused' } } } })
   async ready(@Res({ passthrough: true }) res: Response) {
     const [pg, redis] = await Promise.allSettled([within(this.prisma.ping(), 2000), within(this.redis.ping(), 2000)]);

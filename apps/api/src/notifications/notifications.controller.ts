@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { NotificationsRepository } from '@hookline/db';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -26,7 +26,6 @@ class NotificationPageDto {
 
 /** Failure-receiver notifications (SPEC §5.6): one per receiver each time the system disables a webhook. */
 @ApiTags('notifications')
-@ApiBearerAuth()
 @Controller('api/v1/organization/notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsRepository) {}

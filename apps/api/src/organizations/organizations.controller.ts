@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ValidationFailed } from '@hookline/common';
 import { CurrentPrincipal, Principal, RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
@@ -22,7 +22,6 @@ const pageOf = (model: Function) => ({
 const idPipe = new ParseIntPipe({ exceptionFactory: () => ValidationFailed.field('id', 'id must be an integer') });
 
 @ApiTags('organizations')
-@ApiBearerAuth()
 @ApiExtraModels(OrganizationDto, UserDto, ClientDto)
 @Controller('api/v1/organization')
 export class OrganizationsController {

@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { RequirePermission, TargetOrg } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { parseWebhookId } from '../common/path-params';
+import { WebhookIdParam, parseWebhookId } from '../common/path-params';
 import { RotatedSecretDto, TestAttemptDto, WebhookDto } from './dto/webhook-view.dto';
 import { CreateWebhookDto, ListWebhooksQueryDto, OrgQueryDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @ApiExtraModels(WebhookDto)
 @Controller('api/v1/organization/webhooks')
 export class WebhooksController {
@@ -38,6 +37,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @WebhookIdParam()
   @RequirePermission('WEBHOOKS_READ')
   @ApiOperation({ summary: 'Get a webhook' })
   @ApiOkResponse({ type: WebhookDto })
@@ -47,6 +47,7 @@ export class WebhooksController {
   }
 
   @Put(':id')
+  @WebhookIdParam()
   @RequirePermission('WEBHOOKS_WRITE')
   @ApiOperation({ summary: 'Update a webhook: a partial update, omitted fields keep their value (PATCH is the same)' })
   @ApiOkResponse({ type: WebhookDto })
@@ -57,6 +58,7 @@ export class WebhooksController {
 
   /** The same partial update as PUT, under the method HTTP names for it (RFC 5789). */
   @Patch(':id')
+  @WebhookIdParam()
   @RequirePermission('WEBHOOKS_WRITE')
   @ApiOperation({ summary: 'Update a webhook, the same as PUT: omitted fields keep their value' })
   @ApiOkResponse({ type: WebhookDto })
@@ -66,6 +68,7 @@ export class WebhooksController {
   }
 
   @Post(':id/test')
+  @WebhookIdParam()
   @HttpCode(200)
   @RequirePermission('WEBHOOKS_WRITE')
   @ApiOperation({ summary: 'Send one request now with a sample event of the trigger; returns the attempt (counts in totalAttempts)' })
@@ -76,6 +79,7 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @WebhookIdParam()
   @HttpCode(200)
   @RequirePermission('WEBHOOKS_WRITE')
   @ApiOperation({ summary: 'New signing secret; the old one keeps signing (second signature) for 24 h' })
@@ -86,6 +90,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @WebhookIdParam()
   @HttpCode(204)
   @RequirePermission('WEBHOOKS_WRITE')
   @ApiOperation({ summary: 'Delete a webhook; its queued deliveries are cancelled' })

@@ -17,6 +17,17 @@ export class CircuitViewDto {
   consecutiveUnreachable: number;
 }
 
+export class OAuth2ViewDto {
+  @ApiProperty() tokenUrl: string;
+  @ApiProperty() clientId: string;
+  @ApiProperty({ nullable: true, type: String }) scope: string | null;
+  @ApiProperty({ nullable: true, type: String }) audience: string | null;
+}
+
+export class BasicAuthViewDto {
+  @ApiProperty() username: string;
+}
+
 export class WebhookDto {
   @ApiProperty() id: number;
   @ApiProperty() organizationId: number;
@@ -27,8 +38,8 @@ export class WebhookDto {
   @ApiProperty({ enum: METHODS }) method: HttpMethod;
   @ApiProperty({ enum: CONTENT_TYPES }) contentType: ContentType;
   @ApiProperty({ enum: AUTH_TYPES }) authType: AuthType;
-  @ApiProperty({ nullable: true, description: 'Without clientSecret' }) oauth2: { tokenUrl: string; clientId: string; scope: string | null; audience: string | null } | null;
-  @ApiProperty({ nullable: true, description: 'Without password' }) basicAuth: { username: string } | null;
+  @ApiProperty({ type: OAuth2ViewDto, nullable: true, description: 'Without clientSecret' }) oauth2: OAuth2ViewDto | null;
+  @ApiProperty({ type: BasicAuthViewDto, nullable: true, description: 'Without password' }) basicAuth: BasicAuthViewDto | null;
   @ApiProperty({ type: [HeaderDto] }) headers: HeaderDto[];
   @ApiProperty({ nullable: true, type: String }) bodyTemplate: string | null;
   @ApiProperty({ type: [Number] }) failureNotifyUserIds: number[];
@@ -58,7 +69,7 @@ export class AttemptDto {
 
 export class TestAttemptDto extends AttemptDto {
   @ApiProperty({ enum: ['SUCCEEDED', 'FAILED'] }) status: 'SUCCEEDED' | 'FAILED';
-  @ApiProperty({ description: 'The sample event that was sent' }) event: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The sample event that was sent' }) event: Record<string, unknown>;
 }
 
 export class RotatedSecretDto {

@@ -86,12 +86,12 @@ export class CreateWebhookDto {
   @Type(() => HeaderDto)
   headers?: HeaderDto[];
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 16384, example: '{"device_id": "{device_id}"}', description: 'Template; without it the event JSON is sent' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 16384, example: '{"device_id": "{device_id}"}', description: 'Template; without it the event JSON is sent' })
   @IsOptional()
   @IsString()
   bodyTemplate?: string | null;
 
-  @ApiPropertyOptional({ type: [Number], description: 'Users of the same organization told when the system disables the webhook' })
+  @ApiPropertyOptional({ type: 'integer', isArray: true, description: 'Users of the same organization told when the system disables the webhook' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -99,7 +99,7 @@ export class CreateWebhookDto {
   @IsInt({ each: true })
   failureNotifyUserIds?: number[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 10 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -107,6 +107,7 @@ export class CreateWebhookDto {
   failureLimit?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 1000,
     nullable: true,
@@ -119,6 +120,7 @@ export class CreateWebhookDto {
   maxConcurrency?: number | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 60000,
     nullable: true,

@@ -189,6 +189,9 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
         expect(metrics).toContain('hookline_attempt_duration_seconds_bucket');
         expect(metrics).toContain('hookline_queue_depth');
         expect(metrics).toMatch(/hookline_webhooks_disabled \d+/);
+        expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);
+        expect(metrics).not.toContain('hookline_http_requests_total');
+        expect(metrics).not.toContain('hookline_ingest_waits_total');
         expect((await fetch(`http://127.0.0.1:${ports[1]}/health/ready`)).status).toBe(200);
       } finally {
         await queue.resume();
@@ -497,6 +500,29 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
       expect(res.text).toContain('hookline_queue_depth');
       expect(res.text).toMatch(/hookline_webhooks_disabled \d+/);
       expect(res.text).toContain('hookline_http_requests_total');
+      expect(res.text).toContain('hookline_ingest_waits_total');
+      // Node's process metrics under their usual names, once prefixed.
+      expect(res.text).toMatch(/^process_cpu_seconds_total \d/m);
+      expect(res.text).not.toContain('hookline_process_');
+      // Delivery metrics are the worker's: the API cannot move them, so it does not show them.
+      for (const name of ['hookline_deliveries_total', 'hookline_attempt_duration_seconds', 'hookline_batch_size', 'hookline_attempts_held_back_total', 'hookline_circuits_opened_total']) {
+        expect(res.text).not.toContain(name);
+      }
+    });
+
+    it('keeps the API metrics off its public port when HOOKLINE_API_METRICS_PORT is set', async () => {
+      const port = await freePort();
+      const separate = await ApiHarness.start({ HOOKLINE_API_METRICS_PORT: String(port) });
+      try {
+        const onPublic = await separate.http().get('/metrics');
+        expect(onPublic.status).toBe(404);
+        expect(onPublic.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /metrics' });
+        const scraped = await eventually(() => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : null)), 15_000, 'the metrics listener');
+        expect(scraped).toContain('hookline_http_requests_total');
+        expect((await fetch(`http://127.0.0.1:${port}/api/v1/organization`)).status).toBe(404);
+      } finally {
+        await separate.close();
+      }
     });
 
     it('SIGTERM lets a worker finish its in-flight attempt before exiting', async () => {

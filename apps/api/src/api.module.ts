@@ -11,6 +11,7 @@ import { EventsModule } from './events/events.module';
 import { IngestFaults } from './events/ingest-faults';
 import { ApiMetricsModule } from './metrics/metrics.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { ApiMetricsListener } from './metrics/metrics.listener';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
@@ -41,6 +42,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   ],
   controllers: [MetricsController],
   providers: [
+    ApiMetricsListener,
     // Guards run in this order: who is calling, within budget, on which organization.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

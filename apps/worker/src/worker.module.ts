@@ -13,6 +13,7 @@ import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryGate } from './delivery/delivery-gate';
 import { DeliveryService } from './delivery/delivery.service';
 import { LeaseKeeper } from './delivery/lease-keeper';
+import { DeliveryMetrics } from './metrics/delivery-metrics';
 import { MetricsServer } from './metrics/metrics.server';
 import { EmailProcessor } from './notifications/email.processor';
 import { EmailService } from './notifications/email.service';
@@ -30,6 +31,7 @@ import { WorkerLifecycle } from './worker.lifecycle';
   providers: [
     WorkerLifecycle,
     MetricsService,
+    DeliveryMetrics,
     MetricsServer,
     DeliveryService,
     DeliveryGate,

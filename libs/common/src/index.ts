@@ -6,6 +6,7 @@ export * from './crypto/crypto.module';
 export * from './page';
 export * from './version';
 export * from './metrics/metrics.service';
+export * from './metrics/scrape-listener';
 export * from './batching/micro-batcher';
 export * from './crypto/credentials';
 export * from './net/free-port';

@@ -32,6 +32,8 @@ export interface HooklineConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   retentionDays: number;
   workerMetricsPort: number;
+  /** 0: the API serves /metrics on its own port; else only on this one. */
+  apiMetricsPort: number;
   sweepIntervalMs: number;
   sweepGraceMs: number;
   /** How long a worker's claim on an attempt lasts; must outlast the longest attempt. */
@@ -94,6 +96,8 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     retentionDays: read.int('HOOKLINE_RETENTION_DAYS', 30, 1, 3650),
     // 0 turns the worker's metrics/health listener off.
     workerMetricsPort: read.int('HOOKLINE_WORKER_METRICS_PORT', 9464, 0, 65535),
+    // Set, it keeps the API's /metrics off the public port (docker-compose.yml).
+    apiMetricsPort: read.int('HOOKLINE_API_METRICS_PORT', 0, 0, 65535),
     sweepIntervalMs: read.int('HOOKLINE_SWEEP_INTERVAL_MS', 10_000, 100, 3_600_000),
     // How long past due a PENDING delivery may sit before the sweeper re-enqueues it.
     sweepGraceMs: read.int('HOOKLINE_SWEEP_GRACE_MS', 30_000, 0, 3_600_000),

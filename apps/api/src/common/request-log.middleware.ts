@@ -1,5 +1,6 @@
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
+import { Counter } from 'prom-client';
 import { MetricsService } from '@hookline/common';
 import { AuthedRequest } from '../auth/principal';
 
@@ -8,12 +9,16 @@ import { AuthedRequest } from '../auth/principal';
 export class RequestLogMiddleware implements NestMiddleware {
   private readonly logger = new Logger('HTTP');
 
-  constructor(private readonly metrics: MetricsService) {}
+  private readonly requests: Counter<'status'>;
+
+  constructor(metrics: MetricsService) {
+    this.requests = new Counter({ name: 'hookline_http_requests_total', help: 'API requests by status class', labelNames: ['status'], registers: [metrics.registry] });
+  }
 
   use(req: AuthedRequest, res: Response, next: NextFunction) {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      this.metrics.httpRequests.inc({ status: `${Math.floor(res.statusCode / 100)}xx` });
+      this.requests.inc({ status: `${Math.floor(res.statusCode / 100)}xx` });
       this.logger.log({
         msg: 'request',
         method: req.method,

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MetricsService, MicroBatcher } from '@hookline/common';
+import { MicroBatcher } from '@hookline/common';
+import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { ConfigService } from '@hookline/config';
 import { AttemptRow, AttemptsRepository, CircuitRule, DeliveriesRepository, DeliveryMove, OpenedCircuit, SqlPool, WebhookCountersRepository } from '@hookline/db';
 import { AttemptResult } from '@hookline/delivery';
@@ -59,7 +60,7 @@ export class AttemptRecorder {
     private readonly deliveries: DeliveriesRepository,
     private readonly attempts: AttemptsRepository,
     private readonly disabler: WebhookDisabler,
-    private readonly metrics: MetricsService,
+    private readonly metrics: DeliveryMetrics,
     config: ConfigService,
   ) {
     this.circuit = { threshold: config.get('circuitFailureThreshold'), pauseMs: config.get('circuitPauseMs'), maxPauseMs: config.get('circuitMaxPauseMs') };

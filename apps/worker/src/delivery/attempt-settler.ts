@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
-import { MetricsService } from '@hookline/common';
+import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { AttemptResult, ExecutableWebhook, retryDelay } from '@hookline/delivery';
 import { DeliveryQueue } from '@hookline/queue';
 import { AttemptRecorder } from './attempt-recorder';
@@ -35,7 +35,7 @@ export class AttemptSettler {
   constructor(
     private readonly recorder: AttemptRecorder,
     private readonly queue: DeliveryQueue,
-    private readonly metrics: MetricsService,
+    private readonly metrics: DeliveryMetrics,
     config: ConfigService,
   ) {
     this.schedule = config.get('retryScheduleMs');

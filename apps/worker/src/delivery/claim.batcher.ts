@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { MetricsService, MicroBatcher } from '@hookline/common';
+import { MicroBatcher } from '@hookline/common';
+import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { DeliveriesRepository, HeldBack } from '@hookline/db';
 import { Lease, LeaseKeeper } from './lease-keeper';
 import { WebhookDefinitions } from './webhook-definitions';
@@ -46,7 +47,7 @@ export class ClaimBatcher {
     private readonly deliveries: DeliveriesRepository,
     private readonly definitions: WebhookDefinitions,
     private readonly leases: LeaseKeeper,
-    private readonly metrics: MetricsService,
+    private readonly metrics: DeliveryMetrics,
   ) {
     // HOOKLINE_CLAIM_LEASE_MS: how long a dead worker's attempts wait before another worker takes them.
     this.leaseSeconds = leases.leaseMs / 1000;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
-import { MetricsService } from '@hookline/common';
+import { DeliveryMetrics } from '../metrics/delivery-metrics';
 import { AttemptResult, ExecutableWebhook, WebhookExecutor } from '@hookline/delivery';
 import { DELIVERY_BATCH } from '@hookline/queue';
 import { AttemptSettler, Sent } from './attempt-settler';
@@ -60,7 +60,7 @@ export class DeliveryService {
     private readonly gate: DeliveryGate,
     private readonly executor: WebhookExecutor,
     private readonly settler: AttemptSettler,
-    private readonly metrics: MetricsService,
+    private readonly metrics: DeliveryMetrics,
     config: ConfigService,
   ) {
     this.concurrency = config.get('workerConcurrency');

@@ -4,7 +4,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { ConfigService } from '@hookline/config';
-import { MetricsService } from '@hookline/common';
+import { MetricsService, ScrapeAnswer, listenForScrapes } from '@hookline/common';
 import { PrismaService, WebhookCountersRepository } from '@hookline/db';
 import { QUEUES, REDIS, registerStoreGauges } from '@hookline/queue';
 
@@ -33,30 +33,22 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap() {
     const port = this.config.get('workerMetricsPort');
     if (!port) return;
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.on('error', (err) => this.logger.warn(`metrics listener not started on port ${port}: ${err.message}`));
-    this.server.listen(port, () => this.logger.log({ msg: 'worker metrics listening', port }));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    try {
-      if (req.url === '/metrics') {
-        const { contentType, body } = await this.metrics.render();
-        res.writeHead(200, { 'Content-Type': contentType }).end(body);
-      } else if (req.url === '/health/live') {
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
-      } else if (req.url === '/health/ready') {
-        const [pg, redis] = await Promise.allSettled([this.prisma.ping(), this.redis.ping()]);
-        const ok = pg.status === 'fulfilled' && redis.status === 'fulfilled';
-        res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' }).end(
-          JSON.stringify({ status: ok ? 'ok' : 'unavailable', checks: { postgres: pg.status === 'fulfilled' ? 'ok' : 'down', redis: redis.status === 'fulfilled' ? 'ok' : 'down' } }),
-        );
-      } else {
-        res.writeHead(404).end();
-      }
-    } catch {
-      res.writeHead(500).end();
-    }
+    const json = (status: number, body: unknown): ScrapeAnswer => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
+    this.server = listenForScrapes(
+      port,
+      {
+        '/metrics': async () => ({ status: 200, ...(await this.metrics.render()) }),
+        '/health/live': async () => json(200, { status: 'ok' }),
+        '/health/ready': async () => {
+          const [pg, redis] = await Promise.allSettled([this.prisma.ping(), this.redis.ping()]);
+          const ok = pg.status === 'fulfilled' && redis.status === 'fulfilled';
+          const state = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? 'ok' : 'down');
+          return json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks: { postgres: state(pg), redis: state(redis) } });
+        },
+      },
+      this.logger,
+      'worker metrics',
+    );
   }
 
   onApplicationShutdown() {

@@ -4,8 +4,9 @@
 # Installs dependencies, builds, brings up PostgreSQL and Redis (DATABASE_URL and
 # REDIS_URL if both are set; else a Docker engine if one runs; else local
 # servers with their data under .hookline/dev/), migrates, bootstraps a demo
-# organization once, prints its credentials and copy-paste curl commands, then
-# runs the API and a worker until Ctrl-C, and stops what it started.
+# organization once, runs the API and a worker (their output in .hookline/dev/*.log),
+# prints where everything is and copy-paste first steps once both are ready, and
+# on Ctrl-C or a signal to npm stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/services.sh
@@ -78,7 +79,7 @@ export HOOKLINE_ALLOWED_TARGET_CIDRS="${HOOKLINE_ALLOWED_TARGET_CIDRS:-127.0.0.0
 export PORT="${PORT:-$(pick_port api 3000)}"
 
 hl_log "applying migrations"
-npx --no-install prisma migrate deploy >/dev/null
+npx --no-install prisma migrate deploy >"$DEV_DIR/migrate.log" 2>&1 || { cat "$DEV_DIR/migrate.log" >&2; hl_die "migrations failed"; }
 
 CREDS="$DEV_DIR/demo-credentials.json"
 client_exists() {
@@ -99,39 +100,33 @@ CLIENT_ID=$(node -p "require('$CREDS').clientId")
 CLIENT_SECRET=$(node -p "require('$CREDS').clientSecret")
 ORG_ID=$(node -p "require('$CREDS').organizationId")
 
-node dist/apps/api/main.js &
+WORKER_METRICS_PORT=$(pick_port worker-metrics 9464)
+export HOOKLINE_WORKER_METRICS_PORT="$WORKER_METRICS_PORT"
+# The apps' JSON lines go to log files, so the banner below is the last thing on the terminal.
+API_LOG="$DEV_DIR/api.log"
+WORKER_LOG="$DEV_DIR/worker.log"
+node dist/apps/api/main.js >"$API_LOG" 2>&1 &
 PIDS+=($!)
 # Node flags as in package.json's start:worker (docs/operations.md).
-node --max-semi-space-size=32 dist/apps/worker/main.js &
+node --max-semi-space-size=32 dist/apps/worker/main.js >"$WORKER_LOG" 2>&1 &
 PIDS+=($!)
 
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+# Ready when both answer /health/ready; an app that exits first shows its log and ends the run.
+wait_ready() { # url log pid name
+  local i
+  for i in $(seq 1 600); do
+    curl -fsS "$1" >/dev/null 2>&1 && return 0
+    kill -0 "$3" 2>/dev/null || { tail -20 "$2" >&2; hl_die "the $4 exited during start-up (log: $2)"; }
+    sleep 0.2
+  done
+  tail -20 "$2" >&2
+  hl_die "the $4 did not become ready (log: $2)"
+}
+wait_ready "http://127.0.0.1:$PORT/health/ready" "$API_LOG" "${PIDS[0]}" API
+wait_ready "http://127.0.0.1:$WORKER_METRICS_PORT/health/ready" "$WORKER_LOG" "${PIDS[1]}" worker
 
-API="http://127.0.0.1:$PORT"
-cat >&2 <<BANNER
-
-  Hookline is running.
-    API            $API          (OpenAPI UI: $API/docs)
-    PostgreSQL     $DATABASE_URL
-    Redis          $REDIS_URL
-
-  Demo organization $ORG_ID, ORG_ADMIN client (all permissions; kept in .hookline/dev/demo-credentials.json):
-    client_id      $CLIENT_ID
-    client_secret  $CLIENT_SECRET
-
-  Get a token:
-    TOKEN=\$(curl -s -u '$CLIENT_ID:$CLIENT_SECRET' -d grant_type=client_credentials $API/oauth2/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
-
-  Create a first webhook:
-    curl -s -X POST $API/api/v1/organization/webhooks -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
-      -d '{"name":"Low battery","triggerType":"DEVICE_LOW_BATTERY","url":"https://example.com/hooks/{device_id}","bodyTemplate":"{\"level\": {battery_level}}"}'
-
-  Ctrl-C stops everything.
-
-BANNER
+. scripts/lib/banner.sh
+hl_banner >&2
 
 # Exit (and clean up) when either process ends or on Ctrl-C.
 wait -n "${PIDS[@]}"

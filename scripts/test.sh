@@ -21,6 +21,11 @@ fi
 hl_stores_up test fast
 
 export NODE_ENV=test
+# Whatever the tests put in the temp directory lives in the run's own folder,
+# removed at exit like the servers, also when a test dies before its cleanup.
+export TMPDIR="$PWD/.hookline/tmp-$$"
+HL_RUN_TMP="$TMPDIR"
+mkdir -p "$TMPDIR"
 export HOOKLINE_ENCRYPTION_KEY="${HOOKLINE_ENCRYPTION_KEY:-$(hl_random_key)}"
 export HOOKLINE_TOKEN_SECRET="${HOOKLINE_TOKEN_SECRET:-$(hl_random_key)}"
 # Tests deliver to receivers on loopback.

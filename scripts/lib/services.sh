@@ -249,6 +249,7 @@ hl__exit_cleanup() {
   [ -n "${HL_CHILD_GROUP:-}" ] && kill -TERM -- "-$HL_CHILD_GROUP" 2>/dev/null && sleep 1
   hl_stop_tracked
   hl_stores_down
+  [ -n "${HL_RUN_TMP:-}" ] && rm -rf "$HL_RUN_TMP"
   exit "$code"
 }
 

@@ -84,8 +84,8 @@ export class Receiver {
   }
 }
 
-/** Polls until `check` returns a truthy value. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15_000, what = 'condition'): Promise<T> {
+/** Polls until `check` returns a truthy value; `what` (or what it returns, at the deadline) says what it waited for and saw. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 15_000, what: string | (() => string) = 'condition'): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -95,7 +95,7 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

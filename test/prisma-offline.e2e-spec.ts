@@ -3,7 +3,19 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import { prisma, ROOT } from './support/processes';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { AppProcess, freePort, prisma, ROOT } from './support/processes';
+
+/** What the built API needs to start, as a production process would have it. */
+const appEnv = () => ({
+  PATH: process.env.PATH,
+  NODE_ENV: 'production',
+  DATABASE_URL: process.env.DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL,
+  HOOKLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  HOOKLINE_TOKEN_SECRET: randomBytes(32).toString('base64'),
+});
 
 /**
  * The Prisma CLI runs here with no native engine download (docs/prisma-offline.md):
@@ -87,5 +99,32 @@ describe('Prisma CLI without the native engine', () => {
 
     const version = prisma(['--version']);
     expect(version.stdout).toMatch(/Schema Engine\s*:\s*schema-engine-cli [0-9a-f]{40} \(at prisma\/engine\/schema-engine\.mjs, resolved by PRISMA_SCHEMA_ENGINE_BINARY\)/);
+  });
+  it('never loads @prisma/streams-local, the package that asks for Node >= 22: only `prisma dev` does, which Hookline never runs', async () => {
+    const trace = path.join(tmpdir(), `hl-modules-${process.pid}.txt`);
+    const traced = { NODE_OPTIONS: `--import=${pathToFileURL(path.join(ROOT, 'test/support/module-trace.mjs')).href}`, HL_MODULE_TRACE: trace };
+    try {
+      for (const args of [['migrate', 'deploy'], ['migrate', 'status'], ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--exit-code']]) {
+        const res = prisma(args, traced);
+        expect({ args, status: res.status, stderr: res.stderr }).toEqual({ args, status: 0, stderr: expect.any(String) });
+      }
+      // The built API, with its Prisma client, until it listens.
+      const api = new AppProcess('dist/apps/api/main.js', [], { ...appEnv(), ...traced, PORT: String(await freePort()) });
+      try {
+        await api.waitFor(/api listening/);
+      } finally {
+        api.child.kill('SIGTERM');
+        await api.exited;
+      }
+      const loaded = readFileSync(trace, 'utf8').split('\n');
+      // The trace saw the Prisma CLI and the runtime client, so an empty trace cannot pass.
+      expect(loaded.some((m) => m.includes('node_modules/prisma/build'))).toBe(true);
+      expect(loaded.some((m) => m.includes('@prisma/client'))).toBe(true);
+      expect(loaded.filter((m) => m.includes('streams-local'))).toEqual([]);
+      // Of @prisma/dev (which depends on it) the CLI reads only the state module, which does not import it.
+      expect([...new Set(loaded.filter((m) => m.includes('@prisma/dev/')))]).toEqual([path.join(ROOT, 'node_modules/@prisma/dev/dist/state.cjs')]);
+    } finally {
+      rmSync(trace, { force: true });
+    }
   });
 });

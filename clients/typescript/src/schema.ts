@@ -218,6 +218,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organization/webhooks/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a draft webhook (the body of a create, plus an optional event) without saving or sending it */
+        post: operations["WebhookDraftsController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organization/webhooks/test-draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a draft webhook once to its URL, signed with a one-off secret, and answer what the receiver said; nothing is saved or counted
+         * @description The same target rules (SSRF), timeout and response excerpt as deliveries. A 200 answer whatever the receiver answered: see status.
+         */
+        post: operations["WebhookDraftsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organization/webhooks/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -673,6 +710,107 @@ export interface components {
             signingSecret: string;
             /** @description ms since epoch: until then the previous secret signs too */
             previousSecretExpiresAt: number;
+        };
+        WebhookDraftDto: {
+            /** @example Device Status Notification */
+            name: string;
+            /**
+             * @example DEVICE_ADDED
+             * @enum {string}
+             */
+            triggerType: "DEVICE_CONNECTED" | "DEVICE_ADDED" | "DEVICE_CONVERTED_TO_UNMANAGED" | "DEVICE_DISCONNECTED" | "DEVICE_TAMPERED" | "DEVICE_LOW_BATTERY" | "DEVICE_BATTERY_STATUS_CHANGED" | "DEVICE_REMOVED" | "DEVICE_DELETED" | "DEVICE_THIRD_PARTY_INTEGRATION_DETECTED" | "DEVICE_THIRD_PARTY_INTEGRATION_NO_LONGER_DETECTED" | "DEVICE_SALTO_PRIVACY_MODE_ACTIVATED" | "DEVICE_SALTO_PRIVACY_MODE_DEACTIVATED" | "DEVICE_CONNECTION_BECAME_FLAKY" | "DEVICE_CONNECTION_STABILIZED" | "DEVICE_ERROR_SUBSCRIPTION_REQUIRED" | "DEVICE_ERROR_SUBSCRIPTION_REQUIRED_RESOLVED" | "DEVICE_ACCESSORY_KEYPAD_CONNECTED" | "DEVICE_ACCESSORY_KEYPAD_DISCONNECTED" | "DEVICE_NAME_CHANGED" | "CAMERA_ACTIVATED" | "DEVICE_DOORBELL_RANG" | "DEVICE_UNMANAGED_CONVERTED_TO_MANAGED" | "DEVICE_UNMANAGED_CONNECTED" | "DEVICE_UNMANAGED_DISCONNECTED" | "SPACE_DEVICE_MEMBERSHIP_CHANGED" | "SPACE_CREATED" | "SPACE_DELETED" | "ACTION_ATTEMPT_LOCK_DOOR_SUCCEEDED" | "ACTION_ATTEMPT_LOCK_DOOR_FAILED" | "ACTION_ATTEMPT_UNLOCK_DOOR_SUCCEEDED" | "ACTION_ATTEMPT_UNLOCK_DOOR_FAILED" | "ACTION_ATTEMPT_SIMULATE_KEYPAD_CODE_ENTRY_SUCCEEDED" | "ACTION_ATTEMPT_SIMULATE_KEYPAD_CODE_ENTRY_FAILED" | "ACTION_ATTEMPT_SIMULATE_MANUAL_LOCK_VIA_KEYPAD_SUCCEEDED" | "ACTION_ATTEMPT_SIMULATE_MANUAL_LOCK_VIA_KEYPAD_FAILED" | "DEVICE_DATASTREAM_UPDATE" | "DEVICE_LOG_EVENT";
+            /** @description Required for DEVICE_DATASTREAM_UPDATE and DEVICE_LOG_EVENT, rejected otherwise */
+            dataTrigger?: components["schemas"]["DataTriggerDto"] | null;
+            /**
+             * @description Template; absolute http/https
+             * @example https://example.com/webhook/{device_id}
+             */
+            url: string;
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /**
+             * @default JSON
+             * @enum {string}
+             */
+            contentType?: "JSON" | "PLAIN_TEXT" | "URL_ENCODED_FORM";
+            /**
+             * @default NONE
+             * @enum {string}
+             */
+            authType?: "NONE" | "BASIC" | "OAUTH2";
+            /** @description Required iff authType is OAUTH2 */
+            oauth2?: components["schemas"]["OAuth2ConfigDto"] | null;
+            /** @description Required iff authType is BASIC */
+            basicAuth?: components["schemas"]["BasicAuthDto"] | null;
+            headers?: components["schemas"]["HeaderDto"][];
+            /**
+             * @description Template; without it the event JSON is sent
+             * @example {"device_id": "{device_id}"}
+             */
+            bodyTemplate?: string | null;
+            /** @description Users of the same organization told when the system disables the webhook */
+            failureNotifyUserIds?: number[];
+            /** @default 10 */
+            failureLimit?: number;
+            /** @description Requests this webhook may have in flight per worker; null (default): the operator's HOOKLINE_WEBHOOK_MAX_CONCURRENCY, which also caps it */
+            maxConcurrency?: number | null;
+            /** @description Requests per minute across all workers; attempts over it wait for their turn (paced, never dropped). null (default): no limit */
+            rateLimitPerMinute?: number | null;
+            /**
+             * @description DISABLED_DUE_TO_ERRORS is set only by the system and ignored here
+             * @default ENABLED
+             * @enum {string}
+             */
+            status?: "ENABLED" | "DISABLED" | "DISABLED_DUE_TO_ERRORS";
+            /** @description The event to render with, checked like a published one (its event_type must be the trigger's); default: a sample event of the trigger with every field */
+            event?: {
+                [key: string]: unknown;
+            };
+        };
+        RenderedRequestDto: {
+            /** @example POST */
+            method: string;
+            /** @example https://example.com/hooks/6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01 */
+            url: string;
+            /** @description Lower-case names. Values known only when sending (signature, timestamp, OAuth2 token, Basic credentials) are described in angle brackets */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description null for GET and DELETE */
+            body: string | null;
+        };
+        WebhookPreviewDto: {
+            request: components["schemas"]["RenderedRequestDto"];
+            /** @description The event it was rendered with */
+            event: {
+                [key: string]: unknown;
+            };
+        };
+        DraftTestDto: {
+            /** @enum {string} */
+            status: "SUCCEEDED" | "FAILED";
+            /** @description What was sent (auth and signature values hidden) */
+            request: components["schemas"]["RenderedRequestDto"];
+            responseStatus: number | null;
+            /** @description The receiver's answer headers; null without an answer */
+            responseHeaders: {
+                [key: string]: string;
+            } | null;
+            /** @description Up to 16 KiB of the response body */
+            responseBody: string | null;
+            durationMs: number;
+            error: string | null;
+            /**
+             * @description The one-off secret this test was signed with (a saved webhook gets its own)
+             * @example whsec_…
+             */
+            signingSecret: string;
+            event: {
+                [key: string]: unknown;
+            };
         };
         NumberedAttemptDto: {
             /** @description ms since epoch */
@@ -2313,6 +2451,170 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the window resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookDraftsController_preview: {
+        parameters: {
+            query?: {
+                /** @description Organization to act on (default: the token organization); must be it or a descendant */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDraftDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPreviewDto"];
+                };
+            };
+            /** @description Bad request: details name each bad field (any route answers a body that is not valid JSON so) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing permission, or Organization not found or access denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the window resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookDraftsController_test: {
+        parameters: {
+            query?: {
+                /** @description Organization to act on (default: the token organization); must be it or a descendant */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDraftDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftTestDto"];
+                };
+            };
+            /** @description Bad request: details name each bad field (any route answers a body that is not valid JSON so) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing permission, or Organization not found or access denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

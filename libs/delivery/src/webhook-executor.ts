@@ -30,6 +30,8 @@ export interface ExecutableWebhook {
 export interface AttemptResult extends AttemptFields {
   outcome: AttemptOutcome;
   retryAfterMs: number | null;
+  /** The receiver's answer headers, when one came (not stored: the delivery log keeps status and body excerpt). */
+  responseHeaders?: Record<string, string>;
 }
 
 const MIME_TYPES = { JSON: 'application/json', PLAIN_TEXT: 'text/plain; charset=utf-8', URL_ENCODED_FORM: 'application/x-www-form-urlencoded' } as const;
@@ -81,6 +83,7 @@ export class WebhookExecutor {
         error: outcome.gone ? 'HTTP 410 Gone: the receiver asked to stop; webhook disabled' : null,
         outcome,
         retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+        responseHeaders: response.headers,
       };
     } catch (err) {
       const failure = toFailure(err);
@@ -98,7 +101,8 @@ export class WebhookExecutor {
     }
   }
 
-  private render(webhook: ExecutableWebhook, event: Record<string, unknown>, now: Date): OutgoingRequest {
+  /** The request a webhook makes for an event, before auth tokens and signatures; also what a preview shows. Throws TemplateError. */
+  render(webhook: ExecutableWebhook, event: Record<string, unknown>, now: Date): OutgoingRequest {
     const ctx = new RenderScope({ event, webhook: { id: webhook.id, name: webhook.name }, organization: webhook.organization, now });
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*' };
     for (const h of webhook.headers) headers[h.name.toLowerCase()] = compileTemplate(h.value, 'header').render(ctx);

@@ -17,7 +17,7 @@ const NULLABLE = new Set(['dataTrigger', 'bodyTemplate', 'oauth2', 'basicAuth', 
 const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
 
 /** A data-trigger webhook's test event carries the values its filter matches. */
-function sampleDataTrigger(dt: Record<string, unknown>): Record<string, unknown> {
+export function sampleDataTrigger(dt: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (dt.datastreamId !== undefined) out.datastream_id = dt.datastreamId;
   if (dt.eventCode !== undefined) out.event_code = dt.eventCode;

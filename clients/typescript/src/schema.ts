@@ -255,6 +255,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organization/webhooks/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook's attempts over the last hours: per minute and in total, success rate and duration p50/p95 */
+        get: operations["WebhookStatsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organization/webhooks/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -811,6 +828,35 @@ export interface components {
             event: {
                 [key: string]: unknown;
             };
+        };
+        AttemptMinuteDto: {
+            /** @description ms since epoch: the start of the minute */
+            minute: number;
+            /** @description Attempts started in this minute (one per delivery try; test sends are not in the log) */
+            attempts: number;
+            /** @description Of them, answered 2xx */
+            succeeded: number;
+            /** @description succeeded / attempts */
+            successRate: number;
+            /** @description Attempt duration, median, ms */
+            p50Ms: number;
+            /** @description Attempt duration, 95th percentile, ms */
+            p95Ms: number;
+        };
+        WebhookStatsDto: {
+            webhookId: number;
+            /** @description ms since epoch: the window start */
+            from: number;
+            /** @description ms since epoch: now */
+            to: number;
+            attempts: number;
+            succeeded: number;
+            /** @description null without attempts */
+            successRate: number | null;
+            p50Ms: number | null;
+            p95Ms: number | null;
+            /** @description Minutes with at least one attempt, oldest first (minutes without are left out) */
+            minutes: components["schemas"]["AttemptMinuteDto"][];
         };
         NumberedAttemptDto: {
             /** @description ms since epoch */
@@ -2615,6 +2661,89 @@ export interface operations {
             };
             /** @description Request body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the window resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookStatsController_get: {
+        parameters: {
+            query?: {
+                /** @description Organization to act on (default: the token organization); must be it or a descendant */
+                orgId?: number;
+                /** @description The window: this many hours up to now */
+                hours?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The webhook id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookStatsDto"];
+                };
+            };
+            /** @description Bad request: details name each bad field (any route answers a body that is not valid JSON so) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing permission, or Organization not found or access denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found or access denied */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,7 +37,8 @@ export function fieldMessage(e: ValidationError, path: string): string {
     if (!message) continue;
     // `each: true` checks report the array as the value: their own message names the elements.
     if (message.startsWith('each value in')) return renamed(message, e.property, path);
-    return `${path} must be ${expected}, not ${kindOf(e.value)}`;
+    // A query parameter that is no number arrives as NaN: its text is gone, so say only what it must be.
+    return Number.isNaN(e.value) ? `${path} must be ${expected}` : `${path} must be ${expected}, not ${kindOf(e.value)}`;
   }
   if (e.value === null) return `${path} must not be null`;
   const [first] = Object.values(constraints);

@@ -21,6 +21,7 @@ import { RequestLogMiddleware } from './common/request-log.middleware';
 import { HealthModule } from './health/health.module';
 import { OrgScopeGuard } from './organizations/org-scope.guard';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PortalLinksModule } from './portal/portal-links.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
@@ -37,6 +38,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DeliveriesModule,
     NotificationsModule,
     EventTypesModule,
+    PortalLinksModule,
     HealthModule,
     ApiMetricsModule,
   ],

@@ -377,6 +377,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organization/portal-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A link that opens the console signed in to the organization (orgId: a sub-organization's), with a short-lived token limited to the permissions given */
+        post: operations["PortalLinksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -987,6 +1004,37 @@ export interface components {
         };
         EventTypeListDto: {
             items: components["schemas"]["EventTypeDto"][];
+        };
+        CreatePortalLinkDto: {
+            /**
+             * @description How long the link signs in for
+             * @default 3600
+             */
+            ttlSeconds?: number;
+            /**
+             * @description What the link's session may do: some of the caller's own permissions
+             * @example [
+             *       "WEBHOOKS_READ",
+             *       "WEBHOOKS_WRITE"
+             *     ]
+             */
+            permissions: ("WEBHOOKS_READ" | "WEBHOOKS_WRITE" | "EVENTS_PUBLISH" | "ORG_ADMIN")[];
+        };
+        PortalLinkDto: {
+            /**
+             * @description Opens the console signed in to the organization. The token is in the fragment, which browsers never send to a server. Absolute with HOOKLINE_PUBLIC_URL, else relative to this API
+             * @example https://hooks.example.com/console/#token=eyJ…
+             */
+            url: string;
+            /**
+             * @description The link's client: DELETE /api/v1/organization/clients/{clientId} revokes the link at once
+             * @example hlp_…
+             */
+            clientId: string;
+            organizationId: number;
+            permissions: ("WEBHOOKS_READ" | "WEBHOOKS_WRITE" | "EVENTS_PUBLISH" | "ORG_ADMIN")[];
+            /** @description ms since epoch: when the token stops working */
+            expiresAt: number;
         };
     };
     responses: never;
@@ -3199,6 +3247,88 @@ export interface operations {
             };
             /** @description Not found or access denied */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the window resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PortalLinksController_create: {
+        parameters: {
+            query?: {
+                /** @description Organization to act on (default: the token organization); must be it or a descendant */
+                orgId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLinkDto"];
+                };
+            };
+            /** @description Bad request: details name each bad field (any route answers a body that is not valid JSON so) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing permission, or Organization not found or access denied */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -36,6 +36,7 @@ describe(parseConfig.name, () => {
       retryScheduleMs: [5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000],
       allowedTargetCidrs: [],
       smtpUrl: null,
+      publicUrl: null,
       workerConcurrency: 100,
       circuitFailureThreshold: 5,
       circuitPauseMs: 30000,

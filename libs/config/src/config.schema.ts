@@ -28,6 +28,8 @@ export interface HooklineConfig {
   ingestOrgMaxEvents: number;
   maxBodyBytes: number;
   smtpUrl: string | null;
+  /** Where users reach this Hookline (`https://hooks.example.com`): portal links are absolute with it, relative without. */
+  publicUrl: string | null;
   smtpFrom: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   retentionDays: number;
@@ -91,6 +93,7 @@ export function parseConfig(env: Env, opts: { devKeysFile?: string } = {}): Hook
     ingestOrgMaxEvents: read.int('HOOKLINE_INGEST_ORG_MAX_EVENTS', 500, 1, 1_000_000),
     maxBodyBytes: read.int('HOOKLINE_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     smtpUrl: env.SMTP_URL ? read.url('SMTP_URL', ['smtp:', 'smtps:']) : null,
+    publicUrl: env.HOOKLINE_PUBLIC_URL ? read.url('HOOKLINE_PUBLIC_URL', ['http:', 'https:']).replace(/\/+$/, '') : null,
     smtpFrom: env.SMTP_FROM ?? 'Hookline <hookline@localhost>',
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     retentionDays: read.int('HOOKLINE_RETENTION_DAYS', 30, 1, 3650),

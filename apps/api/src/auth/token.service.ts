@@ -29,9 +29,10 @@ export class TokenService {
     this.ttlSeconds = config.get('tokenTtlSeconds');
   }
 
-  issue(clientId: string, organizationId: number, permissions: Permission[], now = Date.now()): string {
+  /** `ttlSeconds`: the client tokens' setting unless a portal link asks for its own. */
+  issue(clientId: string, organizationId: number, permissions: Permission[], now = Date.now(), ttlSeconds = this.ttlSeconds): string {
     const iat = Math.floor(now / 1000);
-    const claims: TokenClaims = { sub: clientId, org: organizationId, perms: permissions, iat, exp: iat + this.ttlSeconds, jti: randomUUID() };
+    const claims: TokenClaims = { sub: clientId, org: organizationId, perms: permissions, iat, exp: iat + ttlSeconds, jti: randomUUID() };
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${HEADER}.${payload}.${this.sign(`${HEADER}.${payload}`)}`;
   }

@@ -9,6 +9,11 @@ export function newClientId(): string {
   return `hlc_${randomBytes(12).toString('hex')}`;
 }
 
+/** A portal link's client (issue #14): `hlp_`, so lists and logs tell it from a client with credentials. */
+export function newPortalClientId(): string {
+  return `hlp_${randomBytes(12).toString('hex')}`;
+}
+
 export function newClientSecret(): string {
   return `hls_${randomBytes(32).toString('base64url')}`;
 }

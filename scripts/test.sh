@@ -18,6 +18,7 @@ if [ ! dist/test/faulty-api/main.js -nt dist/apps/api/main.js ] || [ -n "$(find 
   hl_log "building the test-only faulty API"
   npx --no-install nest build faulty-api >&2
 fi
+hl_chromium_ensure
 hl_stores_up test fast
 
 export NODE_ENV=test

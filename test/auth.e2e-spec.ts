@@ -50,15 +50,18 @@ describe('Authentication (SPEC §2)', () => {
     });
 
     it('refuses wrong secrets, unknown clients and missing credentials with invalid_client', async () => {
-      for (const req of [
-        token().auth(admin.clientId, 'hls_wrong').type('form').send({ grant_type: 'client_credentials' }),
-        token().auth('hlc_unknown', admin.clientSecret).type('form').send({ grant_type: 'client_credentials' }),
-        token().type('form').send({ grant_type: 'client_credentials', client_id: admin.clientId }),
-        token().type('form').send({ grant_type: 'client_credentials' }),
-      ]) {
+      // WWW-Authenticate only where HTTP Basic was tried (RFC 6749 §5.2): a browser opens a dialog on it.
+      for (const [req, challenge] of [
+        [token().auth(admin.clientId, 'hls_wrong').type('form').send({ grant_type: 'client_credentials' }), 'Basic realm="hookline"'],
+        [token().auth('hlc_unknown', admin.clientSecret).type('form').send({ grant_type: 'client_credentials' }), 'Basic realm="hookline"'],
+        [token().type('form').send({ grant_type: 'client_credentials', client_id: admin.clientId, client_secret: 'hls_wrong' }), undefined],
+        [token().type('form').send({ grant_type: 'client_credentials', client_id: admin.clientId }), undefined],
+        [token().type('form').send({ grant_type: 'client_credentials' }), undefined],
+      ] as const) {
         const res = await req;
         expect(res.status).toBe(401);
         expect(res.body.error).toBe('invalid_client');
+        expect(res.headers['www-authenticate']).toBe(challenge);
       }
     });
 

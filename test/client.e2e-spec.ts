@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ApiHarness, OrgAdmin, unique } from './support/api-harness';
 import { ROOT } from './support/processes';
@@ -45,10 +43,8 @@ describe('the OpenAPI document and the TypeScript client generated from it (issu
     worker = await WorkerHarness.start();
     admin = await api.newOrg(unique('client'));
     live = (await api.http().get('/docs-json')).body;
-    // The client speaks HTTP like any application: the in-process API listens on a port of its own.
-    const server = api.app.getHttpServer() as Server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The client speaks HTTP like any application.
+    base = await api.listen();
   });
   afterAll(async () => {
     rmSync(tmp, { recursive: true, force: true });

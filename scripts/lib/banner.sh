@@ -8,6 +8,7 @@ hl_banner() {
 
   Hookline is running.
     API            $api          (OpenAPI UI: $api/docs)
+    console        $api/console/  (sign in with the client below)
     event types    $api/api/v1/event-types
     metrics        API $api/metrics, worker http://127.0.0.1:$WORKER_METRICS_PORT/metrics
     logs           $API_LOG, $WORKER_LOG

@@ -16,7 +16,7 @@ hl_ensure_deps() {
 
 # Builds dist/ when any source is newer than the last build.
 hl_ensure_build() {
-  if [ ! -f dist/apps/api/main.js ] || [ ! -f dist/apps/worker/main.js ] || [ ! -f clients/typescript/dist/index.js ] \
+  if [ ! -f dist/apps/api/main.js ] || [ ! -f dist/apps/worker/main.js ] || [ ! -f clients/typescript/dist/index.js ] || [ ! -f dist/console/index.html ] \
     || [ -n "$(find apps libs clients/typescript/src prisma/schema.prisma package-lock.json -newer dist/apps/api/main.js -type f -print -quit 2>/dev/null)" ]; then
     hl_log "building (npm run build)"
     npm run -s build >&2
@@ -26,4 +26,17 @@ hl_ensure_build() {
 # A Docker engine that answers (the client alone is not enough).
 hl_docker_engine() {
   command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1
+}
+
+# Debian's chromium for the console's browser tests (playwright-core drives it;
+# no browser download). Installed with apt when missing and we are root.
+hl_chromium_ensure() {
+  [ -x "${HOOKLINE_CHROMIUM:-/usr/bin/chromium}" ] && return 0
+  hl_log "chromium not found; installing Debian's chromium package (browser tests)"
+  local sudo=""
+  [ "$(id -u)" = "0" ] || sudo="sudo"
+  command -v apt-get >/dev/null 2>&1 || hl_die "chromium is missing and apt-get is not available: install chromium or set HOOKLINE_CHROMIUM"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+    || hl_die "could not install chromium; install it or set HOOKLINE_CHROMIUM"
 }

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -50,6 +52,13 @@ export class ApiHarness {
 
   http() {
     return request(this.app.getHttpServer());
+  }
+
+  /** Listens on a port of its own, for clients that speak HTTP themselves (a browser, the generated client); returns the base URL. */
+  async listen(): Promise<string> {
+    const server = this.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   async token(clientId: string, clientSecret: string): Promise<string> {

@@ -9,6 +9,7 @@ import { ApiModule } from './api.module';
 import { OPENAPI_PUBLIC } from './auth/principal';
 import { IngestFaults } from './events/ingest-faults';
 import { strictValidationPipe } from './common/validation';
+import { serveConsole } from './console/serve-console';
 
 export interface ApiAppOptions {
   /** Where log lines go (tests capture them to check that no secret is logged). */
@@ -28,6 +29,7 @@ export async function createApiApp(opts: ApiAppOptions = {}): Promise<INestAppli
   // Our own parsers so oversized bodies become a 413 in the SPEC §6 error shape.
   app.use(express.json({ limit, strict: false, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false }));
+  app.use('/console', serveConsole());
   app.useGlobalPipes(strictValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);

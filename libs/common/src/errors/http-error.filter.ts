@@ -1,5 +1,5 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, MethodNotAllowed, OAuthError, TooManyRequests } from './domain-errors';
 
@@ -30,8 +30,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (res.headersSent) return;
 
     if (exception instanceof OAuthError) {
-      // RFC 6749 §5.2 body; invalid_client via Basic also carries WWW-Authenticate.
-      if (exception.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="hookline"');
+      // RFC 6749 §5.2 body; invalid_client via Basic also carries WWW-Authenticate. Only then: on a
+      // refusal of form-field credentials, a browser would take the header for a cue to open its own dialog.
+      const viaBasic = /^basic /i.test(host.switchToHttp().getRequest<Request>().headers.authorization ?? '');
+      if (exception.status === 401 && viaBasic) res.setHeader('WWW-Authenticate', 'Basic realm="hookline"');
       res.setHeader('Cache-Control', 'no-store');
       res.status(exception.status).json({ error: exception.error, error_description: exception.description });
       return;

@@ -1,0 +1,50 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Organization, client } from './api';
+import { SignIn } from './SignIn';
+import { Webhooks } from './Webhooks';
+
+/**
+ * A portal link carries its token in the URL fragment (never sent to a server):
+ * taken once, then removed from the address bar and the history.
+ */
+function tokenFromPortalLink(): string | null {
+  const match = /^#token=([\w.-]+)$/.exec(window.location.hash);
+  if (!match) return null;
+  window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  return match[1];
+}
+
+export function App() {
+  const [token, setToken] = useState<string | null>(tokenFromPortalLink);
+  const api = useMemo(() => (token ? client(token) : null), [token]);
+  const [org, setOrg] = useState<Organization | null>(null);
+  const [expired, setExpired] = useState(false);
+
+  useEffect(() => {
+    if (!api) return;
+    api.organization().then(setOrg, () => (setToken(null), setExpired(true)));
+  }, [api]);
+
+  if (!api) {
+    return (
+      <>
+        {expired && <p className="notice">The session ended; sign in again.</p>}
+        <SignIn onToken={(t) => (setExpired(false), setToken(t))} />
+      </>
+    );
+  }
+  return (
+    <>
+      <header>
+        <span className="brand">Hookline</span>
+        <span className="org" aria-label="Organization">
+          {org ? `${org.name} (#${org.id})` : ''}
+        </span>
+        <button type="button" onClick={() => (setToken(null), setOrg(null))}>
+          Sign out
+        </button>
+      </header>
+      <main>{org && <Webhooks api={api} />}</main>
+    </>
+  );
+}

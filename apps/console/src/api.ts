@@ -1,0 +1,79 @@
+/** The public API, as the console uses it: same origin, a bearer token held in memory only (never stored). */
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A non-2xx answer, in the API's standard error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  size: number;
+  total: number;
+}
+
+export interface Webhook {
+  id: number;
+  name: string;
+  triggerType: string;
+  url: string;
+  status: 'ENABLED' | 'DISABLED' | 'DISABLED_DUE_TO_ERRORS';
+  consecutiveFailures: number;
+  failureLimit: number;
+  totalAttempts: number;
+  lastTriggeredAt: number | null;
+}
+
+export interface Organization {
+  id: number;
+  name: string;
+  parentId: number | null;
+}
+
+/**
+ * client_credentials with the credentials as form fields: a refused HTTP Basic
+ * answer carries `WWW-Authenticate: Basic`, on which a browser may open its own
+ * password dialog.
+ */
+export async function signIn(clientId: string, clientSecret: string): Promise<string> {
+  const res = await fetch('/oauth2/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+  });
+  const body: { access_token?: string; error?: string; error_description?: string } = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, res.status === 401 ? 'Unknown client id or wrong secret' : String(body.error_description ?? body.error ?? res.statusText));
+  return body.access_token!;
+}
+
+export function client(token: string) {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!res.ok) throw new ApiError(res.status, parsed?.message ?? res.statusText, parsed?.details);
+    return parsed as T;
+  };
+  return {
+    organization: () => call<Organization>('GET', '/api/v1/organization'),
+    webhooks: (q: { page: number; size: number; status?: string }) =>
+      call<Page<Webhook>>('GET', `/api/v1/organization/webhooks?${new URLSearchParams({ page: String(q.page), size: String(q.size), ...(q.status ? { status: q.status } : {}) })}`),
+  };
+}
+
+export type Client = ReturnType<typeof client>;

@@ -1,0 +1,114 @@
+import type { Browser, Page } from 'playwright-core';
+import { ApiHarness, OrgAdmin, unique } from './support/api-harness';
+import { collectErrors, launchBrowser } from './support/browser';
+import { Receiver, eventually } from './support/receiver';
+import { WorkerHarness } from './support/worker-harness';
+
+const DEVICE = '6f1c1a52-3b0e-4c7d-9a51-2f7a4f8b9c01';
+
+/** The console (issue #14) in a real browser: sign-in, the webhook list, a portal link. */
+describe('console', () => {
+  let api: ApiHarness;
+  let worker: WorkerHarness;
+  let rx: Receiver;
+  let admin: OrgAdmin;
+  let browser: Browser;
+  let base: string;
+  let failingName: string;
+  let healthyName: string;
+  let childHookName: string;
+  let childId: number;
+  const call = (method: 'get' | 'post', path: string, body?: object, token = admin.token) => api.http()[method](path).auth(token, { type: 'bearer' }).send(body);
+
+  beforeAll(async () => {
+    rx = await Receiver.start();
+    rx.respond((r) => (r.url.startsWith('/failing') ? { status: 500 } : { status: 200 }));
+    api = await ApiHarness.start();
+    worker = await WorkerHarness.start({ HOOKLINE_RETRY_SCHEDULE: '' });
+    base = await api.listen();
+    admin = await api.newOrg(unique('console'));
+    healthyName = unique('healthy');
+    failingName = unique('failing');
+    await call('post', '/api/v1/organization/webhooks', { name: healthyName, triggerType: 'DEVICE_ADDED', url: rx.url('/ok') });
+    // One failure is its limit: a real failed delivery disables it.
+    const failing = await call('post', '/api/v1/organization/webhooks', { name: failingName, triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/failing'), failureLimit: 1 });
+    await call('post', '/api/v1/organization/events', { event_type: 'device.low_battery', device_id: DEVICE, battery_level: 0.1 });
+    await eventually(async () => (await call('get', `/api/v1/organization/webhooks/${failing.body.id}`)).body.status === 'DISABLED_DUE_TO_ERRORS', 15_000, 'the failing webhook disabled');
+    childId = (await call('post', '/api/v1/organization/children', { name: unique('customer') })).body.id;
+    childHookName = unique('customer-hook');
+    await call('post', `/api/v1/organization/webhooks?orgId=${childId}`, { name: childHookName, triggerType: 'DEVICE_ADDED', url: rx.url('/child') });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await worker.close();
+    await api.close();
+    await rx.close();
+  });
+
+  const openPage = async (width: number): Promise<{ page: Page; errors: string[] }> => {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    return { page, errors: collectErrors(page) };
+  };
+
+  it('signs in with the keyboard and lists the webhooks: status badge, failures against the limit, attempts', async () => {
+    const { page, errors } = await openPage(1280);
+    await page.goto(`${base}/console/`);
+    // The client id field takes the focus once the app has rendered.
+    await page.locator('input[name=clientId]:focus').waitFor();
+    await page.keyboard.type(admin.clientId);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(admin.clientSecret);
+    await page.keyboard.press('Enter');
+    const failingRow = page.locator('tr', { hasText: failingName });
+    await failingRow.waitFor();
+    expect(await failingRow.locator('.badge').textContent()).toBe('Disabled due to errors');
+    expect(await failingRow.locator('.failures .count').textContent()).toBe('1 / 1');
+    expect(await failingRow.locator('td[data-label="Attempts"]').textContent()).toBe('1');
+    expect(await page.locator('tr', { hasText: healthyName }).locator('.badge').textContent()).toBe('Enabled');
+    expect(await page.locator('header .org').textContent()).toContain(`#${admin.organizationId}`);
+    // Filter by status.
+    await page.selectOption('select[name=status]', 'DISABLED_DUE_TO_ERRORS');
+    await page.locator('tr', { hasText: healthyName }).waitFor({ state: 'detached' });
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so when the secret is wrong', async () => {
+    const { page, errors } = await openPage(1280);
+    await page.goto(`${base}/console/`);
+    await page.fill('input[name=clientId]', admin.clientId);
+    await page.fill('input[name=clientSecret]', 'wrong');
+    await page.click('button[type=submit]');
+    expect(await page.locator('[role=alert]').textContent()).toBe('Unknown client id or wrong secret');
+    // The failed token request's 401 is the browser's own console line, not the app's.
+    expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a portal link signed in to that organization only, at 390 px, and drops the token from the address bar', async () => {
+    const link = await call('post', `/api/v1/organization/portal-links?orgId=${childId}`, { ttlSeconds: 300, permissions: ['WEBHOOKS_READ'] });
+    const { page, errors } = await openPage(390);
+    await page.goto(`${base}${link.body.url}`);
+    await page.locator('tr', { hasText: childHookName }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('header .org').textContent()).toContain(`#${childId}`);
+    expect(page.url()).toBe(`${base}/console/`);
+    // Nothing wider than the phone's screen.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('serves its pages for any path under /console and its assets as files', async () => {
+    const res = await fetch(`${base}/console/webhooks/12`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await res.text();
+    const asset = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const js = await fetch(`${base}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+  });
+});

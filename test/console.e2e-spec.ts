@@ -101,6 +101,68 @@ describe('console', () => {
     await page.close();
   });
 
+  const signIn = async (page: Page) => {
+    await page.goto(`${base}/console/`);
+    await page.fill('input[name=clientId]', admin.clientId);
+    await page.fill('input[name=clientSecret]', admin.clientSecret);
+    await page.click('button[type=submit]');
+    await page.locator('h2#webhooks-title').waitFor();
+  };
+
+  it('creates a webhook: API errors beside their field, the live preview, a test send to a receiver, save; then its delivery and attempt', async () => {
+    const { page, errors } = await openPage(1280);
+    await signIn(page);
+    await page.click('text=New webhook');
+    const name = unique('from-console');
+    await page.locator('select[name=triggerType] option[value=DEVICE_LOW_BATTERY]').waitFor({ state: 'attached' });
+    await page.fill('input[name=name]', name);
+    await page.selectOption('select[name=triggerType]', 'DEVICE_LOW_BATTERY');
+    await page.fill('input[name=url]', rx.url('/from-console/{device_id}'));
+    await page.fill('textarea[name=bodyTemplate]', '{"level": {batery_level}}');
+    // The API's message for the field, beside it.
+    expect(await page.locator('.field-error[data-field=bodyTemplate]').textContent()).toContain('unknown placeholder "batery_level"');
+    await page.fill('textarea[name=bodyTemplate]', '{"level": {battery_level}}');
+    const preview = page.locator('pre[aria-label="Rendered request"]');
+    await preview.filter({ hasText: '{"level": 0.25}' }).waitFor();
+    expect(await preview.textContent()).toContain(`POST ${rx.url(`/from-console/${DEVICE}`)}`);
+    expect(await page.locator('p[aria-label="Trigger fields"]').textContent()).toContain('{battery_level}');
+
+    const before = rx.requests.length;
+    await page.click('text=Send a test');
+    expect(await page.locator('[aria-label="Test result"] h3').textContent()).toMatch(/^Test: answered 200 in \d+ ms$/);
+    expect(rx.requests.slice(before).map((r) => r.body)).toEqual(['{"level": 0.25}']);
+
+    await page.click('button[type=submit]');
+    const row = page.locator('tr', { hasText: name });
+    await row.waitFor();
+    const saved = (await call('get', '/api/v1/organization/webhooks?size=100')).body.items.find((w: { name: string }) => w.name === name);
+    expect(saved).toMatchObject({ triggerType: 'DEVICE_LOW_BATTERY', bodyTemplate: '{"level": {battery_level}}', status: 'ENABLED' });
+
+    await call('post', '/api/v1/organization/events', { event_type: 'device.low_battery', device_id: DEVICE, battery_level: 0.31 });
+    await eventually(async () => (await call('get', `/api/v1/organization/webhooks/${saved.id}/deliveries`)).body.items[0]?.status === 'SUCCEEDED', 15_000, 'the delivery recorded');
+    await row.locator('button.link').click();
+    const delivery = page.locator('.deliveries > li').first();
+    await delivery.waitFor();
+    expect(await delivery.locator('.delivery-status').textContent()).toBe('SUCCEEDED');
+    expect(await delivery.locator('.attempt').textContent()).toMatch(/^Attempt 1: 200 in \d+ ms/);
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]); // the preview's 400s while the template was wrong
+    await page.close();
+  });
+
+  it('re-enables a webhook the system disabled', async () => {
+    const { page, errors } = await openPage(1280);
+    await signIn(page);
+    await page.locator('tr', { hasText: failingName }).locator('button.link').click();
+    await page.click('text=Re-enable');
+    await page.locator('p .badge.enabled').waitFor();
+    const failing = (await call('get', '/api/v1/organization/webhooks?size=100')).body.items.find((w: { name: string }) => w.name === failingName);
+    expect(failing).toMatchObject({ status: 'ENABLED', consecutiveFailures: 0 });
+    // Its failed delivery is in its log.
+    expect(await page.locator('.deliveries .delivery-status').first().textContent()).toBe('FAILED');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('serves its pages for any path under /console and its assets as files', async () => {
     const res = await fetch(`${base}/console/webhooks/12`);
     expect(res.status).toBe(200);

@@ -1,7 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Organization, client } from './api';
+import { Organization, Webhook, client } from './api';
 import { SignIn } from './SignIn';
+import { WebhookDeliveries } from './WebhookDeliveries';
+import { WebhookEditor } from './WebhookEditor';
 import { Webhooks } from './Webhooks';
+
+type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook };
 
 /**
  * A portal link carries its token in the URL fragment (never sent to a server):
@@ -19,6 +23,8 @@ export function App() {
   const api = useMemo(() => (token ? client(token) : null), [token]);
   const [org, setOrg] = useState<Organization | null>(null);
   const [expired, setExpired] = useState(false);
+  const [view, setView] = useState<View>({ kind: 'list' });
+  const list = () => setView({ kind: 'list' });
 
   useEffect(() => {
     if (!api) return;
@@ -44,7 +50,11 @@ export function App() {
           Sign out
         </button>
       </header>
-      <main>{org && <Webhooks api={api} />}</main>
+      <main>
+        {org && view.kind === 'list' && <Webhooks api={api} onNew={() => setView({ kind: 'new' })} onOpen={(webhook) => setView({ kind: 'webhook', webhook })} />}
+        {org && view.kind === 'new' && <WebhookEditor api={api} onSaved={list} onCancel={list} />}
+        {org && view.kind === 'webhook' && <WebhookDeliveries api={api} webhook={view.webhook} onBack={list} />}
+      </main>
     </>
   );
 }

@@ -23,7 +23,7 @@ function FailureBar({ webhook }: { webhook: Webhook }) {
 const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toLocaleString());
 
 /** The organization's webhooks: status, failures against the limit, last triggered, attempts; filtered and paged. */
-export function Webhooks({ api }: { api: Client }) {
+export function Webhooks({ api, onNew, onOpen }: { api: Client; onNew: () => void; onOpen: (w: Webhook) => void }) {
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(0);
   const [data, setData] = useState<Page<Webhook> | null>(null);
@@ -45,6 +45,9 @@ export function Webhooks({ api }: { api: Client }) {
     <section aria-labelledby="webhooks-title">
       <div className="toolbar">
         <h2 id="webhooks-title">Webhooks</h2>
+        <button type="button" onClick={onNew}>
+          New webhook
+        </button>
         <label>
           Status
           <select name="status" value={status} onChange={(e) => (setStatus(e.target.value), setPage(0))}>
@@ -78,7 +81,11 @@ export function Webhooks({ api }: { api: Client }) {
           <tbody>
             {data.items.map((w) => (
               <tr key={w.id} data-webhook-id={w.id}>
-                <td data-label="Name">{w.name}</td>
+                <td data-label="Name">
+                  <button type="button" className="link" onClick={() => onOpen(w)}>
+                    {w.name}
+                  </button>
+                </td>
                 <td data-label="Trigger">{w.triggerType}</td>
                 <td data-label="Status">
                   <span className={`badge ${w.status.toLowerCase()}`}>{STATUS_LABEL[w.status]}</span>

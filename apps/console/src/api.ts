@@ -69,11 +69,74 @@ export function client(token: string) {
     if (!res.ok) throw new ApiError(res.status, parsed?.message ?? res.statusText, parsed?.details);
     return parsed as T;
   };
+  const hooks = '/api/v1/organization/webhooks';
   return {
     organization: () => call<Organization>('GET', '/api/v1/organization'),
+    eventTypes: () => call<{ items: EventType[] }>('GET', '/api/v1/event-types').then((r) => r.items),
+    preview: (draft: Draft) => call<{ request: RenderedRequest }>('POST', `${hooks}/preview`, draft).then((r) => r.request),
+    testDraft: (draft: Draft) => call<DraftTest>('POST', `${hooks}/test-draft`, draft),
+    create: (draft: Draft) => call<Webhook>('POST', hooks, draft),
+    enable: (id: number) => call<Webhook>('PATCH', `${hooks}/${id}`, { status: 'ENABLED' }),
+    deliveries: (id: number) => call<Page<Delivery>>('GET', `${hooks}/${id}/deliveries?size=50`),
     webhooks: (q: { page: number; size: number; status?: string }) =>
       call<Page<Webhook>>('GET', `/api/v1/organization/webhooks?${new URLSearchParams({ page: String(q.page), size: String(q.size), ...(q.status ? { status: q.status } : {}) })}`),
   };
 }
 
 export type Client = ReturnType<typeof client>;
+
+export interface EventType {
+  triggerType: string;
+  eventType: string;
+  description: string;
+  fields: { name: string; type: string; required: boolean; values?: string[] }[];
+  placeholders: string[];
+}
+
+/** A webhook as the editor holds it: the body of a create. */
+export interface Draft {
+  name: string;
+  triggerType: string;
+  url: string;
+  method: string;
+  contentType: string;
+  bodyTemplate: string | null;
+  headers: { name: string; value: string }[];
+  failureLimit: number;
+}
+
+export interface RenderedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface DraftTest {
+  status: 'SUCCEEDED' | 'FAILED';
+  request: RenderedRequest;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  durationMs: number;
+  error: string | null;
+}
+
+export interface Attempt {
+  number: number;
+  startedAt: number;
+  requestUrl: string;
+  responseStatus: number | null;
+  durationMs: number;
+  responseBody: string | null;
+  error: string | null;
+}
+
+export interface Delivery {
+  id: number;
+  eventId: string;
+  eventType: string;
+  status: string;
+  createdAt: number;
+  attempts: Attempt[];
+}

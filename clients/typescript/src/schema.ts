@@ -323,6 +323,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organization/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's deliveries, newest first, each with its attempts; narrowed by webhook, status, event type, event id and time */
+        get: operations["OrganizationDeliveriesController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organization/notifications": {
         parameters: {
             query?: never;
@@ -3051,6 +3068,87 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    /** @description Seconds until the window resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    OrganizationDeliveriesController_search: {
+        parameters: {
+            query?: {
+                /** @description Organization to act on (default: the token organization); must be it or a descendant */
+                orgId?: number;
+                page?: number;
+                size?: number;
+                /** @description One webhook of the organization */
+                webhookId?: number;
+                status?: "PENDING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                eventType?: string;
+                /** @description The event's event_id: its deliveries to every webhook */
+                eventId?: string;
+                /** @description Created at or after (ms since epoch) */
+                from?: number;
+                /** @description Created before (ms since epoch) */
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPageDto"];
+                };
+            };
+            /** @description Bad request: details name each bad field (any route answers a body that is not valid JSON so) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing permission, or Organization not found or access denied */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

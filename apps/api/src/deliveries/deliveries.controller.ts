@@ -9,7 +9,7 @@ import { AttemptDto } from '../webhooks/dto/webhook-view.dto';
 import { DeliveryIdParam, WebhookIdParam, parseDeliveryId, parseWebhookId } from '../common/path-params';
 import { DeliveriesService } from './deliveries.service';
 
-const DELIVERY_STATUSES = Object.values(DeliveryStatus);
+export const DELIVERY_STATUSES = Object.values(DeliveryStatus);
 const HELD_REASONS = Object.values(HeldReason);
 
 class ListDeliveriesQueryDto extends PageQueryDto {
@@ -41,7 +41,7 @@ class DeliveryDto {
   @ApiProperty({ type: [NumberedAttemptDto], description: 'Oldest first' }) attempts: NumberedAttemptDto[];
 }
 
-class DeliveryPageDto {
+export class DeliveryPageDto {
   @ApiProperty({ type: [DeliveryDto] }) items: DeliveryDto[];
   @ApiProperty() page: number;
   @ApiProperty() size: number;

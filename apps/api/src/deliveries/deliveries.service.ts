@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, DELIVERY_NOT_FOUND, NotFound, Page } from '@hookline/common';
-import { AttemptFields, DeliveryLogRepository, DeliveryStatus, HeldReason, LoggedDelivery } from '@hookline/db';
+import { AttemptFields, DeliveryLogRepository, DeliverySearch, DeliveryStatus, HeldReason, LoggedDelivery } from '@hookline/db';
 import { DeliveryQueue } from '@hookline/queue';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -53,6 +53,12 @@ export class DeliveriesService {
     private readonly webhooks: WebhooksService,
     private readonly queue: DeliveryQueue,
   ) {}
+
+  /** The organization's whole log, narrowed by `q`. */
+  async search(organizationId: number, q: DeliverySearch, page: number, size: number): Promise<Page<DeliveryView>> {
+    const { rows, total } = await this.log.search(organizationId, q, page, size);
+    return { items: rows.map(toView), page, size, total };
+  }
 
   async list(organizationId: number, webhookId: number, page: number, size: number, status?: DeliveryStatus): Promise<Page<DeliveryView>> {
     await this.webhooks.find(organizationId, webhookId);

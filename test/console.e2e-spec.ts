@@ -145,6 +145,20 @@ describe('console', () => {
     await delivery.waitFor();
     expect(await delivery.locator('.delivery-status').textContent()).toBe('SUCCEEDED');
     expect(await delivery.locator('.attempt').textContent()).toMatch(/^Attempt 1: 200 in \d+ ms/);
+    // Redeliver: a new delivery of the same event, sent again.
+    const sent = rx.requests.length;
+    await delivery.locator('text=Redeliver').click();
+    await page.locator('.deliveries > li').nth(1).waitFor();
+    await rx.waitFor(sent + 1);
+    expect(rx.requests.at(-1)!.body).toBe('{"level": 0.31}');
+    // A new signing secret, shown once, copied with the button.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.click('text=Rotate secret');
+    const secret = await page.locator('[aria-label="New signing secret"] code').textContent();
+    expect(secret).toMatch(/^whsec_/);
+    await page.click('[aria-label="New signing secret"] button');
+    await page.locator('[aria-label="New signing secret"] button', { hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]); // the preview's 400s while the template was wrong
     await page.close();
   });
@@ -160,6 +174,25 @@ describe('console', () => {
     // Its failed delivery is in its log.
     expect(await page.locator('.deliveries .delivery-status').first().textContent()).toBe('FAILED');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("filters the organization's delivery log", async () => {
+    const { page, errors } = await openPage(1280);
+    await signIn(page);
+    await page.click('nav.tabs >> text=Deliveries');
+    await page.locator('.deliveries > li').first().waitFor();
+    await page.selectOption('form[aria-label="Filter deliveries"] select[name=status]', 'FAILED');
+    await page.click('form[aria-label="Filter deliveries"] button[type=submit]');
+    await page.locator('.deliveries .delivery-status.succeeded').first().waitFor({ state: 'detached' });
+    const failing = (await call('get', '/api/v1/organization/webhooks?size=100')).body.items.find((w: { name: string }) => w.name === failingName);
+    const items = page.locator('.deliveries > li');
+    expect(await items.count()).toBe(1);
+    expect(await items.first().textContent()).toContain(`webhook ${failing.id}`);
+    await page.fill('input[name=eventId]', 'not-a-uuid');
+    await page.click('form[aria-label="Filter deliveries"] button[type=submit]');
+    expect(await page.locator('[role=alert]').textContent()).toContain('eventId must be a UUID');
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
     await page.close();
   });
 

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Organization, Webhook, client } from './api';
 import { SignIn } from './SignIn';
+import { Deliveries } from './Deliveries';
 import { WebhookDeliveries } from './WebhookDeliveries';
 import { WebhookEditor } from './WebhookEditor';
 import { Webhooks } from './Webhooks';
 
-type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook };
+type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook } | { kind: 'deliveries' };
 
 /**
  * A portal link carries its token in the URL fragment (never sent to a server):
@@ -43,6 +44,14 @@ export function App() {
     <>
       <header>
         <span className="brand">Hookline</span>
+        <nav className="tabs" aria-label="Sections">
+          <button type="button" className="tab" aria-current={view.kind !== 'deliveries'} onClick={list}>
+            Webhooks
+          </button>
+          <button type="button" className="tab" aria-current={view.kind === 'deliveries'} onClick={() => setView({ kind: 'deliveries' })}>
+            Deliveries
+          </button>
+        </nav>
         <span className="org" aria-label="Organization">
           {org ? `${org.name} (#${org.id})` : ''}
         </span>
@@ -54,6 +63,7 @@ export function App() {
         {org && view.kind === 'list' && <Webhooks api={api} onNew={() => setView({ kind: 'new' })} onOpen={(webhook) => setView({ kind: 'webhook', webhook })} />}
         {org && view.kind === 'new' && <WebhookEditor api={api} onSaved={list} onCancel={list} />}
         {org && view.kind === 'webhook' && <WebhookDeliveries api={api} webhook={view.webhook} onBack={list} />}
+        {org && view.kind === 'deliveries' && <Deliveries api={api} />}
       </main>
     </>
   );

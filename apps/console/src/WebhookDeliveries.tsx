@@ -1,23 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, Client, Delivery, Webhook } from './api';
+import { DeliveryList } from './DeliveryList';
 
-const when = (ms: number) => new Date(ms).toLocaleString();
-
-/** One webhook's delivery log, newest first, each delivery with its attempts; re-enable when the system disabled it. */
+/** One webhook: its delivery log; re-enable when the system disabled it; a new signing secret, shown once. */
 export function WebhookDeliveries({ api, webhook: initial, onBack }: { api: Client; webhook: Webhook; onBack: () => void }) {
   const [webhook, setWebhook] = useState(initial);
   const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => api.deliveries(webhook.id).then((p) => setDeliveries(p.items), (e) => setError(e instanceof ApiError ? e.message : 'Hookline did not answer')), [api, webhook.id]);
+  const failed = (e: unknown) => setError(e instanceof ApiError ? e.message : 'Hookline did not answer');
+  const load = useCallback(() => api.deliveries(webhook.id).then((p) => setDeliveries(p.items), failed), [api, webhook.id]);
   useEffect(() => void load(), [load]);
 
-  const enable = async () => {
-    try {
-      setWebhook(await api.enable(webhook.id));
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Hookline did not answer');
-    }
-  };
+  const act = (action: () => Promise<void>) => () => void action().then(() => setError(null), failed);
+  const copy = act(async () => (await navigator.clipboard.writeText(secret!), setCopied(true)));
 
   return (
     <section aria-labelledby="deliveries-title">
@@ -25,10 +22,13 @@ export function WebhookDeliveries({ api, webhook: initial, onBack }: { api: Clie
         <h2 id="deliveries-title">{webhook.name}</h2>
         <div className="actions">
           {webhook.status === 'DISABLED_DUE_TO_ERRORS' && (
-            <button type="button" onClick={enable}>
+            <button type="button" onClick={act(async () => setWebhook(await api.enable(webhook.id)))}>
               Re-enable
             </button>
           )}
+          <button type="button" className="secondary" onClick={act(async () => (setSecret((await api.rotateSecret(webhook.id)).signingSecret), setCopied(false)))}>
+            Rotate secret
+          </button>
           <button type="button" className="secondary" onClick={() => void load()}>
             Refresh
           </button>
@@ -40,27 +40,21 @@ export function WebhookDeliveries({ api, webhook: initial, onBack }: { api: Clie
       <p>
         Status: <span className={`badge ${webhook.status.toLowerCase()}`}>{webhook.status.replace(/_/g, ' ').toLowerCase()}</span> · {webhook.url}
       </p>
+      {secret && (
+        <div className="secret" aria-label="New signing secret">
+          <p>The new signing secret, shown this once (the previous one keeps signing for 24 hours):</p>
+          <code>{secret}</code>{' '}
+          <button type="button" className="small" onClick={copy}>
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
-      {deliveries?.length === 0 && <p>No deliveries yet.</p>}
-      <ol className="deliveries">
-        {deliveries?.map((d) => (
-          <li key={d.id} data-delivery-id={d.id}>
-            <strong className={`delivery-status ${d.status.toLowerCase()}`}>{d.status}</strong> {d.eventType} · event {d.eventId} · {when(d.createdAt)}
-            <ul>
-              {d.attempts.map((a) => (
-                <li key={a.number} className="attempt">
-                  Attempt {a.number}: {a.responseStatus ?? 'no answer'} in {a.durationMs} ms{a.error ? ` (${a.error})` : ''}
-                  {a.responseBody ? <pre>{a.responseBody}</pre> : null}
-                </li>
-              ))}
-            </ul>
-          </li>
-        ))}
-      </ol>
+      {deliveries && <DeliveryList api={api} deliveries={deliveries} onRedelivered={() => void load()} />}
     </section>
   );
 }

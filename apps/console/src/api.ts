@@ -78,6 +78,9 @@ export function client(token: string) {
     create: (draft: Draft) => call<Webhook>('POST', hooks, draft),
     enable: (id: number) => call<Webhook>('PATCH', `${hooks}/${id}`, { status: 'ENABLED' }),
     deliveries: (id: number) => call<Page<Delivery>>('GET', `${hooks}/${id}/deliveries?size=50`),
+    searchDeliveries: (q: Record<string, string>) => call<Page<Delivery>>('GET', `/api/v1/organization/deliveries?${new URLSearchParams({ size: '50', ...q })}`),
+    redeliver: (d: Delivery) => call<Delivery>('POST', `${hooks}/${d.webhookId}/deliveries/${d.id}/redeliver`),
+    rotateSecret: (id: number) => call<{ signingSecret: string; previousSecretExpiresAt: number }>('POST', `${hooks}/${id}/rotate-secret`),
     webhooks: (q: { page: number; size: number; status?: string }) =>
       call<Page<Webhook>>('GET', `/api/v1/organization/webhooks?${new URLSearchParams({ page: String(q.page), size: String(q.size), ...(q.status ? { status: q.status } : {}) })}`),
   };
@@ -134,6 +137,7 @@ export interface Attempt {
 
 export interface Delivery {
   id: number;
+  webhookId: number;
   eventId: string;
   eventType: string;
   status: string;

@@ -1,0 +1,54 @@
+import { FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, Client, Delivery } from './api';
+import { DeliveryList } from './DeliveryList';
+
+const STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+/** The organization's whole delivery log, narrowed by status, event type and event id. */
+export function Deliveries({ api }: { api: Client }) {
+  const [filter, setFilter] = useState({ status: '', eventType: '', eventId: '' });
+  const [applied, setApplied] = useState(filter);
+  const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    const q = Object.fromEntries(Object.entries(applied).filter(([, v]) => v));
+    api.searchDeliveries(q).then(
+      (p) => (setDeliveries(p.items), setError(null)),
+      (e) => setError(e instanceof ApiError ? (e.details.map((d) => d.message).join('; ') || e.message) : 'Hookline did not answer'),
+    );
+  }, [api, applied]);
+  useEffect(load, [load]);
+
+  const submit = (e: FormEvent) => (e.preventDefault(), setApplied({ ...filter, eventId: filter.eventId.trim() }));
+  return (
+    <section aria-labelledby="org-deliveries-title">
+      <h2 id="org-deliveries-title">Deliveries</h2>
+      <form className="row filters" onSubmit={submit} aria-label="Filter deliveries">
+        <label>
+          Status
+          <select name="status" value={filter.status} onChange={(e) => setFilter({ ...filter, status: e.target.value })}>
+            <option value="">All</option>
+            {STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Event type
+          <input name="eventType" placeholder="device.low_battery" value={filter.eventType} onChange={(e) => setFilter({ ...filter, eventType: e.target.value })} />
+        </label>
+        <label>
+          Event id
+          <input name="eventId" value={filter.eventId} onChange={(e) => setFilter({ ...filter, eventId: e.target.value })} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {deliveries && <DeliveryList api={api} deliveries={deliveries} showWebhook onRedelivered={load} />}
+    </section>
+  );
+}

@@ -18,6 +18,7 @@ describe('console', () => {
   let healthyName: string;
   let childHookName: string;
   let childId: number;
+  let receiverEmail: string;
   const call = (method: 'get' | 'post', path: string, body?: object, token = admin.token) => api.http()[method](path).auth(token, { type: 'bearer' }).send(body);
 
   beforeAll(async () => {
@@ -31,7 +32,9 @@ describe('console', () => {
     failingName = unique('failing');
     await call('post', '/api/v1/organization/webhooks', { name: healthyName, triggerType: 'DEVICE_ADDED', url: rx.url('/ok') });
     // One failure is its limit: a real failed delivery disables it.
-    const failing = await call('post', '/api/v1/organization/webhooks', { name: failingName, triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/failing'), failureLimit: 1 });
+    const receiver = await call('post', '/api/v1/organization/users', { email: `${unique('ops')}@example.com`, name: 'Ops' });
+    receiverEmail = receiver.body.email;
+    const failing = await call('post', '/api/v1/organization/webhooks', { name: failingName, triggerType: 'DEVICE_LOW_BATTERY', url: rx.url('/failing'), failureLimit: 1, failureNotifyUserIds: [receiver.body.id] });
     await call('post', '/api/v1/organization/events', { event_type: 'device.low_battery', device_id: DEVICE, battery_level: 0.1 });
     await eventually(async () => (await call('get', `/api/v1/organization/webhooks/${failing.body.id}`)).body.status === 'DISABLED_DUE_TO_ERRORS', 15_000, 'the failing webhook disabled');
     childId = (await call('post', '/api/v1/organization/children', { name: unique('customer') })).body.id;
@@ -171,8 +174,16 @@ describe('console', () => {
     await page.locator('p .badge.enabled').waitFor();
     const failing = (await call('get', '/api/v1/organization/webhooks?size=100')).body.items.find((w: { name: string }) => w.name === failingName);
     expect(failing).toMatchObject({ status: 'ENABLED', consecutiveFailures: 0 });
-    // Its failed delivery is in its log.
+    // Its failed delivery is in its log and in its last 24 hours' figures.
     expect(await page.locator('.deliveries .delivery-status').first().textContent()).toBe('FAILED');
+    expect(await page.locator('[data-stat=attempts]').textContent()).toBe('1');
+    expect(await page.locator('[data-stat=successRate]').textContent()).toBe('0 %');
+    expect(await page.locator('figure.stats svg rect.failed').count()).toBe(1);
+    // Its failure receiver was told.
+    await page.click('nav.tabs >> text=Notifications');
+    const note = page.locator('table.notifications tbody tr', { hasText: receiverEmail });
+    await note.waitFor();
+    expect(await note.locator('td[data-label=Webhook]').textContent()).toBe(String(failing.id));
     expect(errors).toEqual([]);
     await page.close();
   });

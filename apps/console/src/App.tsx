@@ -2,11 +2,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { Organization, Webhook, client } from './api';
 import { SignIn } from './SignIn';
 import { Deliveries } from './Deliveries';
+import { Notifications } from './Notifications';
 import { WebhookDeliveries } from './WebhookDeliveries';
 import { WebhookEditor } from './WebhookEditor';
 import { Webhooks } from './Webhooks';
 
-type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook } | { kind: 'deliveries' };
+type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook } | { kind: 'deliveries' } | { kind: 'notifications' };
 
 /**
  * A portal link carries its token in the URL fragment (never sent to a server):
@@ -45,11 +46,14 @@ export function App() {
       <header>
         <span className="brand">Hookline</span>
         <nav className="tabs" aria-label="Sections">
-          <button type="button" className="tab" aria-current={view.kind !== 'deliveries'} onClick={list}>
+          <button type="button" className="tab" aria-current={view.kind !== 'deliveries' && view.kind !== 'notifications'} onClick={list}>
             Webhooks
           </button>
           <button type="button" className="tab" aria-current={view.kind === 'deliveries'} onClick={() => setView({ kind: 'deliveries' })}>
             Deliveries
+          </button>
+          <button type="button" className="tab" aria-current={view.kind === 'notifications'} onClick={() => setView({ kind: 'notifications' })}>
+            Notifications
           </button>
         </nav>
         <span className="org" aria-label="Organization">
@@ -64,6 +68,7 @@ export function App() {
         {org && view.kind === 'new' && <WebhookEditor api={api} onSaved={list} onCancel={list} />}
         {org && view.kind === 'webhook' && <WebhookDeliveries api={api} webhook={view.webhook} onBack={list} />}
         {org && view.kind === 'deliveries' && <Deliveries api={api} />}
+        {org && view.kind === 'notifications' && <Notifications api={api} />}
       </main>
     </>
   );

@@ -1,16 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, Client, Delivery, Webhook } from './api';
+import { ApiError, Client, Delivery, Webhook, WebhookStats } from './api';
 import { DeliveryList } from './DeliveryList';
+import { StatsCharts } from './StatsCharts';
 
 /** One webhook: its delivery log; re-enable when the system disabled it; a new signing secret, shown once. */
 export function WebhookDeliveries({ api, webhook: initial, onBack }: { api: Client; webhook: Webhook; onBack: () => void }) {
   const [webhook, setWebhook] = useState(initial);
   const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
+  const [stats, setStats] = useState<WebhookStats | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const failed = (e: unknown) => setError(e instanceof ApiError ? e.message : 'Hookline did not answer');
-  const load = useCallback(() => api.deliveries(webhook.id).then((p) => setDeliveries(p.items), failed), [api, webhook.id]);
+  const load = useCallback(
+    () => Promise.all([api.deliveries(webhook.id).then((p) => setDeliveries(p.items)), api.stats(webhook.id).then(setStats)]).catch(failed),
+    [api, webhook.id],
+  );
   useEffect(() => void load(), [load]);
 
   const act = (action: () => Promise<void>) => () => void action().then(() => setError(null), failed);
@@ -54,6 +59,7 @@ export function WebhookDeliveries({ api, webhook: initial, onBack }: { api: Clie
           {error}
         </p>
       )}
+      {stats && <StatsCharts stats={stats} />}
       {deliveries && <DeliveryList api={api} deliveries={deliveries} onRedelivered={() => void load()} />}
     </section>
   );

@@ -80,6 +80,8 @@ export function client(token: string) {
     deliveries: (id: number) => call<Page<Delivery>>('GET', `${hooks}/${id}/deliveries?size=50`),
     searchDeliveries: (q: Record<string, string>) => call<Page<Delivery>>('GET', `/api/v1/organization/deliveries?${new URLSearchParams({ size: '50', ...q })}`),
     redeliver: (d: Delivery) => call<Delivery>('POST', `${hooks}/${d.webhookId}/deliveries/${d.id}/redeliver`),
+    stats: (id: number) => call<WebhookStats>('GET', `${hooks}/${id}/stats?hours=24`),
+    notifications: () => call<Page<Notification>>('GET', '/api/v1/organization/notifications?size=50'),
     rotateSecret: (id: number) => call<{ signingSecret: string; previousSecretExpiresAt: number }>('POST', `${hooks}/${id}/rotate-secret`),
     webhooks: (q: { page: number; size: number; status?: string }) =>
       call<Page<Webhook>>('GET', `/api/v1/organization/webhooks?${new URLSearchParams({ page: String(q.page), size: String(q.size), ...(q.status ? { status: q.status } : {}) })}`),
@@ -123,6 +125,26 @@ export interface DraftTest {
   responseBody: string | null;
   durationMs: number;
   error: string | null;
+}
+
+export interface WebhookStats {
+  from: number;
+  to: number;
+  attempts: number;
+  succeeded: number;
+  successRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  minutes: { minute: number; attempts: number; succeeded: number; successRate: number; p50Ms: number; p95Ms: number }[];
+}
+
+export interface Notification {
+  id: number;
+  webhookId: number;
+  email: string;
+  subject: string;
+  emailStatus: string;
+  disabledAt: number;
 }
 
 export interface Attempt {

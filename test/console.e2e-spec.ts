@@ -69,7 +69,7 @@ describe('console', () => {
     expect(await failingRow.locator('.failures .count').textContent()).toBe('1 / 1');
     expect(await failingRow.locator('td[data-label="Attempts"]').textContent()).toBe('1');
     expect(await page.locator('tr', { hasText: healthyName }).locator('.badge').textContent()).toBe('Enabled');
-    expect(await page.locator('header .org').textContent()).toContain(`#${admin.organizationId}`);
+    expect(await page.locator('header select[name=organization]').inputValue()).toBe(String(admin.organizationId));
     // Filter by status.
     await page.selectOption('select[name=status]', 'DISABLED_DUE_TO_ERRORS');
     await page.locator('tr', { hasText: healthyName }).waitFor({ state: 'detached' });
@@ -96,7 +96,9 @@ describe('console', () => {
     await page.goto(`${base}${link.body.url}`);
     await page.locator('tr', { hasText: childHookName }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(1);
-    expect(await page.locator('header .org').textContent()).toContain(`#${childId}`);
+    expect(await page.locator('header select[name=organization]').inputValue()).toBe(String(childId));
+    // Its subtree only: the parent is not offered.
+    expect(await page.locator('header select[name=organization] option').count()).toBe(1);
     expect(page.url()).toBe(`${base}/console/`);
     // Nothing wider than the phone's screen.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
@@ -204,6 +206,40 @@ describe('console', () => {
     await page.click('form[aria-label="Filter deliveries"] button[type=submit]');
     expect(await page.locator('[role=alert]').textContent()).toContain('eventId must be a UUID');
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+    await page.close();
+  });
+
+  it('switches to a sub-organization, and manages users and API clients there', async () => {
+    const { page, errors } = await openPage(1280);
+    await signIn(page);
+    await page.locator(`header select[name=organization] option[value="${childId}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('header select[name=organization]', String(childId));
+    await page.locator('tr', { hasText: childHookName }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+
+    await page.click('nav.tabs >> text=Users and clients');
+    const email = `${unique('support')}@example.com`;
+    await page.fill('form[aria-label="Add a user"] input[name=email]', email);
+    await page.fill('form[aria-label="Add a user"] input[name=userName]', 'Support');
+    await page.click('text=Add user');
+    await page.locator('ul[aria-label=Users] li', { hasText: email }).waitFor();
+    expect((await call('get', `/api/v1/organization/users?orgId=${childId}`)).body.items.map((u: { email: string }) => u.email)).toContain(email);
+
+    const clientName = unique('reader');
+    await page.fill('input[name=clientName]', clientName);
+    await page.click('text=Create client');
+    const shown = page.locator('[aria-label="New client secret"] code');
+    await shown.first().waitFor();
+    const [clientId, clientSecret] = await shown.allTextContents();
+    expect(clientSecret).toMatch(/^hls_/);
+    // A real client of the sub-organization, with the permission ticked by default.
+    const issued = await api.http().post('/oauth2/token').auth(clientId, clientSecret).type('form').send({ grant_type: 'client_credentials' });
+    expect(issued.body).toMatchObject({ scope: 'WEBHOOKS_READ' });
+    const row = page.locator('ul[aria-label="API clients"] li', { hasText: clientName });
+    await row.locator('text=Revoke').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await api.http().post('/oauth2/token').auth(clientId, clientSecret).type('form').send({ grant_type: 'client_credentials' })).status).toBe(401);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

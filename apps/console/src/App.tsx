@@ -1,13 +1,21 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Organization, Webhook, client } from './api';
-import { SignIn } from './SignIn';
 import { Deliveries } from './Deliveries';
 import { Notifications } from './Notifications';
+import { OrgSettings } from './OrgSettings';
+import { OrgSwitcher } from './OrgSwitcher';
+import { SignIn } from './SignIn';
 import { WebhookDeliveries } from './WebhookDeliveries';
 import { WebhookEditor } from './WebhookEditor';
 import { Webhooks } from './Webhooks';
 
-type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook } | { kind: 'deliveries' } | { kind: 'notifications' };
+type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook } | { kind: 'deliveries' } | { kind: 'notifications' } | { kind: 'organization' };
+const TABS: [View['kind'], string][] = [
+  ['list', 'Webhooks'],
+  ['deliveries', 'Deliveries'],
+  ['notifications', 'Notifications'],
+  ['organization', 'Users and clients'],
+];
 
 /**
  * A portal link carries its token in the URL fragment (never sent to a server):
@@ -22,18 +30,25 @@ function tokenFromPortalLink(): string | null {
 
 export function App() {
   const [token, setToken] = useState<string | null>(tokenFromPortalLink);
-  const api = useMemo(() => (token ? client(token) : null), [token]);
+  const [home, setHome] = useState<Organization | null>(null);
   const [org, setOrg] = useState<Organization | null>(null);
   const [expired, setExpired] = useState(false);
   const [view, setView] = useState<View>({ kind: 'list' });
-  const list = () => setView({ kind: 'list' });
+  // The token's own organization needs no orgId; one below it is named in every call.
+  const api = useMemo(() => (token ? client(token, org && home && org.id !== home.id ? org.id : undefined) : null), [token, org, home]);
 
   useEffect(() => {
-    if (!api) return;
-    api.organization().then(setOrg, () => (setToken(null), setExpired(true)));
-  }, [api]);
+    if (!token) return;
+    client(token)
+      .organization()
+      .then(
+        (o) => (setHome(o), setOrg(o)),
+        () => (setToken(null), setExpired(true)),
+      );
+  }, [token]);
 
-  if (!api) {
+  const signOut = () => (setToken(null), setHome(null), setOrg(null), setView({ kind: 'list' }));
+  if (!token || !api) {
     return (
       <>
         {expired && <p className="notice">The session ended; sign in again.</p>}
@@ -41,35 +56,34 @@ export function App() {
       </>
     );
   }
+  const list = () => setView({ kind: 'list' });
+  const tab = view.kind === 'new' || view.kind === 'webhook' ? 'list' : view.kind;
   return (
     <>
       <header>
         <span className="brand">Hookline</span>
         <nav className="tabs" aria-label="Sections">
-          <button type="button" className="tab" aria-current={view.kind !== 'deliveries' && view.kind !== 'notifications'} onClick={list}>
-            Webhooks
-          </button>
-          <button type="button" className="tab" aria-current={view.kind === 'deliveries'} onClick={() => setView({ kind: 'deliveries' })}>
-            Deliveries
-          </button>
-          <button type="button" className="tab" aria-current={view.kind === 'notifications'} onClick={() => setView({ kind: 'notifications' })}>
-            Notifications
-          </button>
+          {TABS.map(([kind, label]) => (
+            <button key={kind} type="button" className="tab" aria-current={tab === kind} onClick={() => setView({ kind } as View)}>
+              {label}
+            </button>
+          ))}
         </nav>
-        <span className="org" aria-label="Organization">
-          {org ? `${org.name} (#${org.id})` : ''}
-        </span>
-        <button type="button" onClick={() => (setToken(null), setOrg(null))}>
+        {home && org && <OrgSwitcher token={token} home={home} current={org} onSwitch={(o) => (setOrg(o), list())} />}
+        <button type="button" onClick={signOut}>
           Sign out
         </button>
       </header>
-      <main>
-        {org && view.kind === 'list' && <Webhooks api={api} onNew={() => setView({ kind: 'new' })} onOpen={(webhook) => setView({ kind: 'webhook', webhook })} />}
-        {org && view.kind === 'new' && <WebhookEditor api={api} onSaved={list} onCancel={list} />}
-        {org && view.kind === 'webhook' && <WebhookDeliveries api={api} webhook={view.webhook} onBack={list} />}
-        {org && view.kind === 'deliveries' && <Deliveries api={api} />}
-        {org && view.kind === 'notifications' && <Notifications api={api} />}
-      </main>
+      {org && (
+        <main key={org.id}>
+          {view.kind === 'list' && <Webhooks api={api} onNew={() => setView({ kind: 'new' })} onOpen={(webhook) => setView({ kind: 'webhook', webhook })} />}
+          {view.kind === 'new' && <WebhookEditor api={api} onSaved={list} onCancel={list} />}
+          {view.kind === 'webhook' && <WebhookDeliveries api={api} webhook={view.webhook} onBack={list} />}
+          {view.kind === 'deliveries' && <Deliveries api={api} />}
+          {view.kind === 'notifications' && <Notifications api={api} />}
+          {view.kind === 'organization' && <OrgSettings api={api} />}
+        </main>
+      )}
     </>
   );
 }

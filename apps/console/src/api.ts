@@ -57,9 +57,26 @@ export async function signIn(clientId: string, clientSecret: string): Promise<st
   return body.access_token!;
 }
 
-export function client(token: string) {
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+}
+
+export interface ApiClientRow {
+  clientId: string;
+  name: string;
+  permissions: string[];
+  createdAt: number;
+}
+
+export const PERMISSIONS = ['WEBHOOKS_READ', 'WEBHOOKS_WRITE', 'EVENTS_PUBLISH', 'ORG_ADMIN'];
+
+/** The API as one organization sees it: `orgId` (the token's or one below it) goes with every call. */
+export function client(token: string, orgId?: number) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(path, {
+    const url = orgId === undefined || !path.startsWith('/api/v1/organization') ? path : `${path}${path.includes('?') ? '&' : '?'}orgId=${orgId}`;
+    const res = await fetch(url, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -80,6 +97,13 @@ export function client(token: string) {
     deliveries: (id: number) => call<Page<Delivery>>('GET', `${hooks}/${id}/deliveries?size=50`),
     searchDeliveries: (q: Record<string, string>) => call<Page<Delivery>>('GET', `/api/v1/organization/deliveries?${new URLSearchParams({ size: '50', ...q })}`),
     redeliver: (d: Delivery) => call<Delivery>('POST', `${hooks}/${d.webhookId}/deliveries/${d.id}/redeliver`),
+    children: () => call<Page<Organization>>('GET', '/api/v1/organization/children?size=1000').then((p) => p.items),
+    users: () => call<Page<User>>('GET', '/api/v1/organization/users?size=100'),
+    addUser: (u: { email: string; name: string }) => call<User>('POST', '/api/v1/organization/users', u),
+    removeUser: (id: number) => call<void>('DELETE', `/api/v1/organization/users/${id}`),
+    clients: () => call<Page<ApiClientRow>>('GET', '/api/v1/organization/clients?size=100'),
+    addClient: (c: { name: string; permissions: string[] }) => call<ApiClientRow & { clientSecret: string }>('POST', '/api/v1/organization/clients', c),
+    revokeClient: (id: string) => call<void>('DELETE', `/api/v1/organization/clients/${id}`),
     stats: (id: number) => call<WebhookStats>('GET', `${hooks}/${id}/stats?hours=24`),
     notifications: () => call<Page<Notification>>('GET', '/api/v1/organization/notifications?size=50'),
     rotateSecret: (id: number) => call<{ signingSecret: string; previousSecretExpiresAt: number }>('POST', `${hooks}/${id}/rotate-secret`),

@@ -130,7 +130,10 @@ describe('console', () => {
     const preview = page.locator('pre[aria-label="Rendered request"]');
     await preview.filter({ hasText: '{"level": 0.25}' }).waitFor();
     expect(await preview.textContent()).toContain(`POST ${rx.url(`/from-console/${DEVICE}`)}`);
-    expect(await page.locator('p[aria-label="Trigger fields"]').textContent()).toContain('{battery_level}');
+    const fields = await page.locator('[aria-label="Trigger fields"]').textContent();
+    expect(fields).toContain('battery_level (number)');
+    expect(fields).toContain('device_id (uuid, required)');
+    expect(fields).toContain('{battery_level}');
 
     const before = rx.requests.length;
     await page.click('text=Send a test');
@@ -165,6 +168,41 @@ describe('console', () => {
     await page.locator('[aria-label="New signing secret"] button', { hasText: 'Copied' }).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]); // the preview's 400s while the template was wrong
+    await page.close();
+  });
+
+  it('edits a webhook: a header, Basic auth (its password write-only), a failure receiver; the stored secret is kept when left empty', async () => {
+    const { page, errors } = await openPage(1280);
+    await signIn(page);
+    await page.locator('tr', { hasText: healthyName }).locator('button.link').click();
+    await page.click('text=Edit');
+    await page.click('text=Add a header');
+    await page.fill('input[name=header-name-0]', 'X-Device');
+    await page.fill('input[name=header-value-0]', '{device_id}');
+    await page.selectOption('select[name=authType]', 'BASIC');
+    await page.fill('input[name=basicUsername]', 'hooks');
+    await page.fill('input[name=basicPassword]', 's3cret');
+    await page.check(`text=${receiverEmail}`);
+    const preview = page.locator('pre[aria-label="Rendered request"]');
+    await preview.filter({ hasText: `x-device: ${DEVICE}` }).waitFor();
+    expect(await preview.textContent()).toContain('authorization: Basic <hooks:password, base64>');
+    await page.click('button[type=submit]');
+    await page.locator('h2#webhooks-title').waitFor();
+    const stored = (await call('get', '/api/v1/organization/webhooks?size=100')).body.items.find((w: { name: string }) => w.name === healthyName);
+    expect(stored).toMatchObject({ headers: [{ name: 'X-Device', value: '{device_id}' }], authType: 'BASIC', basicAuth: { username: 'hooks' } });
+    expect(stored.failureNotifyUserIds).toHaveLength(1);
+    // Saved again without retyping the password: the stored one stays and is the one sent.
+    await page.locator('tr', { hasText: healthyName }).locator('button.link').click();
+    await page.click('text=Edit');
+    await page.fill('input[name=failureLimit]', '7');
+    await page.click('button[type=submit]');
+    await page.locator('h2#webhooks-title').waitFor();
+    const sent = rx.requests.length;
+    await call('post', '/api/v1/organization/events', { event_type: 'device.added', device_id: DEVICE });
+    const [request] = (await rx.waitFor(sent + 1)).slice(sent);
+    expect(request.headers.authorization).toBe(`Basic ${Buffer.from('hooks:s3cret').toString('base64')}`);
+    expect(request.headers['x-device']).toBe(DEVICE);
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]); // preview 400s while the auth was half typed
     await page.close();
   });
 

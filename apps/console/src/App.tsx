@@ -9,7 +9,7 @@ import { WebhookDeliveries } from './WebhookDeliveries';
 import { WebhookEditor } from './WebhookEditor';
 import { Webhooks } from './Webhooks';
 
-type View = { kind: 'list' } | { kind: 'new' } | { kind: 'webhook'; webhook: Webhook } | { kind: 'deliveries' } | { kind: 'notifications' } | { kind: 'organization' };
+type View = { kind: 'list' } | { kind: 'new' } | { kind: 'edit'; webhook: Webhook } | { kind: 'webhook'; webhook: Webhook } | { kind: 'deliveries' } | { kind: 'notifications' } | { kind: 'organization' };
 const TABS: [View['kind'], string][] = [
   ['list', 'Webhooks'],
   ['deliveries', 'Deliveries'],
@@ -57,7 +57,7 @@ export function App() {
     );
   }
   const list = () => setView({ kind: 'list' });
-  const tab = view.kind === 'new' || view.kind === 'webhook' ? 'list' : view.kind;
+  const tab = view.kind === 'new' || view.kind === 'edit' || view.kind === 'webhook' ? 'list' : view.kind;
   return (
     <>
       <header>
@@ -78,7 +78,8 @@ export function App() {
         <main key={org.id}>
           {view.kind === 'list' && <Webhooks api={api} onNew={() => setView({ kind: 'new' })} onOpen={(webhook) => setView({ kind: 'webhook', webhook })} />}
           {view.kind === 'new' && <WebhookEditor api={api} onSaved={list} onCancel={list} />}
-          {view.kind === 'webhook' && <WebhookDeliveries api={api} webhook={view.webhook} onBack={list} />}
+          {view.kind === 'edit' && <WebhookEditor key={view.webhook.id} api={api} existing={view.webhook} onSaved={list} onCancel={list} />}
+          {view.kind === 'webhook' && <WebhookDeliveries api={api} webhook={view.webhook} onBack={list} onEdit={(webhook) => setView({ kind: 'edit', webhook })} />}
           {view.kind === 'deliveries' && <Deliveries api={api} />}
           {view.kind === 'notifications' && <Notifications api={api} />}
           {view.kind === 'organization' && <OrgSettings api={api} />}

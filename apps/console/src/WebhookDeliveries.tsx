@@ -4,7 +4,7 @@ import { DeliveryList } from './DeliveryList';
 import { StatsCharts } from './StatsCharts';
 
 /** One webhook: its delivery log; re-enable when the system disabled it; a new signing secret, shown once. */
-export function WebhookDeliveries({ api, webhook: initial, onBack }: { api: Client; webhook: Webhook; onBack: () => void }) {
+export function WebhookDeliveries({ api, webhook: initial, onBack, onEdit }: { api: Client; webhook: Webhook; onBack: () => void; onEdit: (w: Webhook) => void }) {
   const [webhook, setWebhook] = useState(initial);
   const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
   const [stats, setStats] = useState<WebhookStats | null>(null);
@@ -31,6 +31,9 @@ export function WebhookDeliveries({ api, webhook: initial, onBack }: { api: Clie
               Re-enable
             </button>
           )}
+          <button type="button" className="secondary" onClick={() => onEdit(webhook)}>
+            Edit
+          </button>
           <button type="button" className="secondary" onClick={act(async () => (setSecret((await api.rotateSecret(webhook.id)).signingSecret), setCopied(false)))}>
             Rotate secret
           </button>

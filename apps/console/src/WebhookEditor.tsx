@@ -1,10 +1,42 @@
 import { useEffect, useState } from 'react';
-import { ApiError, Client, Draft, DraftTest, EventType, FieldError, RenderedRequest } from './api';
+import { ApiError, Client, Draft, DraftTest, EventType, FieldError, RenderedRequest, Webhook } from './api';
+import { AuthSection, HeadersSection, ReceiversSection } from './EditorSections';
 import { Field } from './Field';
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'];
 const CONTENT_TYPES = ['JSON', 'PLAIN_TEXT', 'URL_ENCODED_FORM'];
-const EMPTY: Draft = { name: '', triggerType: 'DEVICE_LOW_BATTERY', url: 'https://', method: 'POST', contentType: 'JSON', bodyTemplate: null, headers: [], failureLimit: 10 };
+const EMPTY: Draft = {
+  name: '',
+  triggerType: 'DEVICE_LOW_BATTERY',
+  url: 'https://',
+  method: 'POST',
+  contentType: 'JSON',
+  bodyTemplate: null,
+  headers: [],
+  failureLimit: 10,
+  authType: 'NONE',
+  basicAuth: null,
+  oauth2: null,
+  failureNotifyUserIds: [],
+};
+
+/** A stored webhook as a draft: its secrets are write-only, so they start empty (kept unless retyped). */
+function draftOf(w: Webhook): Draft {
+  return {
+    name: w.name,
+    triggerType: w.triggerType,
+    url: w.url,
+    method: w.method,
+    contentType: w.contentType,
+    bodyTemplate: w.bodyTemplate,
+    headers: w.headers,
+    failureLimit: w.failureLimit,
+    authType: w.authType,
+    basicAuth: w.basicAuth ? { username: w.basicAuth.username } : null,
+    oauth2: w.oauth2 ? { tokenUrl: w.oauth2.tokenUrl, clientId: w.oauth2.clientId, scope: w.oauth2.scope ?? undefined, audience: w.oauth2.audience ?? undefined } : null,
+    failureNotifyUserIds: w.failureNotifyUserIds,
+  };
+}
 /** The preview follows the typing, once it pauses. */
 const PREVIEW_DELAY_MS = 400;
 
@@ -18,9 +50,9 @@ function RequestView({ request }: { request: RenderedRequest }) {
   );
 }
 
-/** A new webhook: every field checked by the API as typed, a live preview for a sample event, a test send, then save. */
-export function WebhookEditor({ api, onSaved, onCancel }: { api: Client; onSaved: () => void; onCancel: () => void }) {
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+/** A new or an existing webhook: every field checked by the API as typed, a live preview for a sample event, a test send, then save. */
+export function WebhookEditor({ api, existing, onSaved, onCancel }: { api: Client; existing?: Webhook; onSaved: () => void; onCancel: () => void }) {
+  const [draft, setDraft] = useState<Draft>(existing ? draftOf(existing) : EMPTY);
   const [types, setTypes] = useState<EventType[]>([]);
   const [preview, setPreview] = useState<RenderedRequest | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -54,8 +86,9 @@ export function WebhookEditor({ api, onSaved, onCancel }: { api: Client; onSaved
 
   return (
     <section className="editor" aria-labelledby="editor-title">
-      <h2 id="editor-title">New webhook</h2>
-      <form onSubmit={(e) => (e.preventDefault(), run(async () => (await api.create(draft), onSaved())))}>
+      <h2 id="editor-title">{existing ? `Edit ${existing.name}` : 'New webhook'}</h2>
+      {existing && existing.authType !== 'NONE' && <p className="hint">The preview and the test need the secret retyped: stored ones are never sent back.</p>}
+      <form onSubmit={(e) => (e.preventDefault(), run(async () => (existing ? await api.update(existing.id, draft) : await api.create(draft), onSaved())))}>
         <Field label="Name" field="name" errors={errors}>
           <input name="name" value={draft.name} onChange={(e) => set({ name: e.target.value })} required />
         </Field>
@@ -69,9 +102,11 @@ export function WebhookEditor({ api, onSaved, onCancel }: { api: Client; onSaved
           </select>
         </Field>
         {trigger && (
-          <p className="hint" aria-label="Trigger fields">
-            {trigger.description} Placeholders: {trigger.placeholders.map((p) => `{${p}}`).join(' ')}
-          </p>
+          <div className="hint" aria-label="Trigger fields">
+            <p>{trigger.description}</p>
+            <p>Fields: {trigger.fields.map((f) => `${f.name} (${f.type}${f.required ? ', required' : ''}${f.values ? `: ${f.values.join(' | ')}` : ''})`).join(', ')}</p>
+            <p>Placeholders: {trigger.placeholders.map((p) => `{${p}}`).join(' ')}</p>
+          </div>
         )}
         <div className="row">
           <Field label="Method" field="method" errors={errors}>
@@ -98,6 +133,9 @@ export function WebhookEditor({ api, onSaved, onCancel }: { api: Client; onSaved
         <Field label="Body template (empty: the event as JSON)" field="bodyTemplate" errors={errors}>
           <textarea name="bodyTemplate" rows={4} value={draft.bodyTemplate ?? ''} onChange={(e) => set({ bodyTemplate: e.target.value || null })} />
         </Field>
+        <HeadersSection draft={draft} set={set} errors={errors} />
+        <AuthSection draft={draft} set={set} errors={errors} editing={!!existing} />
+        <ReceiversSection draft={draft} set={set} errors={errors} api={api} />
         {errors.some((e) => e.field === 'form') && <p className="error" role="alert">{errors.find((e) => e.field === 'form')!.message}</p>}
         <div className="actions">
           <button type="button" disabled={busy} onClick={() => run(async () => setTest(await api.testDraft(draft)))}>

@@ -28,6 +28,14 @@ export interface Webhook {
   name: string;
   triggerType: string;
   url: string;
+  method: string;
+  contentType: string;
+  bodyTemplate: string | null;
+  headers: { name: string; value: string }[];
+  authType: string;
+  basicAuth: { username: string } | null;
+  oauth2: { tokenUrl: string; clientId: string; scope: string | null; audience: string | null } | null;
+  failureNotifyUserIds: number[];
   status: 'ENABLED' | 'DISABLED' | 'DISABLED_DUE_TO_ERRORS';
   consecutiveFailures: number;
   failureLimit: number;
@@ -93,6 +101,7 @@ export function client(token: string, orgId?: number) {
     preview: (draft: Draft) => call<{ request: RenderedRequest }>('POST', `${hooks}/preview`, draft).then((r) => r.request),
     testDraft: (draft: Draft) => call<DraftTest>('POST', `${hooks}/test-draft`, draft),
     create: (draft: Draft) => call<Webhook>('POST', hooks, draft),
+    update: (id: number, draft: Draft) => call<Webhook>('PUT', `${hooks}/${id}`, draft),
     enable: (id: number) => call<Webhook>('PATCH', `${hooks}/${id}`, { status: 'ENABLED' }),
     deliveries: (id: number) => call<Page<Delivery>>('GET', `${hooks}/${id}/deliveries?size=50`),
     searchDeliveries: (q: Record<string, string>) => call<Page<Delivery>>('GET', `/api/v1/organization/deliveries?${new URLSearchParams({ size: '50', ...q })}`),
@@ -132,6 +141,11 @@ export interface Draft {
   bodyTemplate: string | null;
   headers: { name: string; value: string }[];
   failureLimit: number;
+  authType: string;
+  /** Write-only secrets: empty keeps the stored one on an update. */
+  basicAuth: { username: string; password?: string } | null;
+  oauth2: { tokenUrl: string; clientId: string; clientSecret?: string; scope?: string; audience?: string } | null;
+  failureNotifyUserIds: number[];
 }
 
 export interface RenderedRequest {

@@ -121,7 +121,11 @@ describe('console', () => {
     const name = unique('from-console');
     await page.locator('select[name=triggerType] option[value=DEVICE_LOW_BATTERY]').waitFor({ state: 'attached' });
     await page.fill('input[name=name]', name);
+    // A data trigger asks for its filter; the others do not.
+    await page.selectOption('select[name=triggerType]', 'DEVICE_DATASTREAM_UPDATE');
+    await page.locator('input[name=datastreamId]').waitFor();
     await page.selectOption('select[name=triggerType]', 'DEVICE_LOW_BATTERY');
+    await page.locator('input[name=datastreamId]').waitFor({ state: 'detached' });
     await page.fill('input[name=url]', rx.url('/from-console/{device_id}'));
     await page.fill('textarea[name=bodyTemplate]', '{"level": {batery_level}}');
     // The API's message for the field, beside it.
@@ -219,6 +223,7 @@ describe('console', () => {
     expect(await page.locator('[data-stat=attempts]').textContent()).toBe('1');
     expect(await page.locator('[data-stat=successRate]').textContent()).toBe('0 %');
     expect(await page.locator('figure.stats svg rect.failed').count()).toBe(1);
+    expect(await page.locator('figure.stats svg[aria-label^="Attempt duration per minute"] circle').count()).toBe(1);
     // Its failure receiver was told.
     await page.click('nav.tabs >> text=Notifications');
     const note = page.locator('table.notifications tbody tr', { hasText: receiverEmail });
@@ -240,6 +245,11 @@ describe('console', () => {
     const items = page.locator('.deliveries > li');
     expect(await items.count()).toBe(1);
     expect(await items.first().textContent()).toContain(`webhook ${failing.id}`);
+    // A time range that ends before anything was delivered.
+    await page.fill('form[aria-label="Filter deliveries"] input[name=to]', '2020-01-01T00:00');
+    await page.click('form[aria-label="Filter deliveries"] button[type=submit]');
+    await page.locator('text=No deliveries.').waitFor();
+    await page.fill('form[aria-label="Filter deliveries"] input[name=to]', '');
     await page.fill('input[name=eventId]', 'not-a-uuid');
     await page.click('form[aria-label="Filter deliveries"] button[type=submit]');
     expect(await page.locator('[role=alert]').textContent()).toContain('eventId must be a UUID');

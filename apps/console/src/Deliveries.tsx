@@ -4,14 +4,19 @@ import { DeliveryList } from './DeliveryList';
 
 const STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 
-/** The organization's whole delivery log, narrowed by status, event type and event id. */
+/** The organization's whole delivery log, narrowed by status, event type, event id and creation time. */
 export function Deliveries({ api }: { api: Client }) {
-  const [filter, setFilter] = useState({ status: '', eventType: '', eventId: '' });
+  const [filter, setFilter] = useState({ status: '', eventType: '', eventId: '', from: '', to: '' });
   const [applied, setApplied] = useState(filter);
   const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    const q = Object.fromEntries(Object.entries(applied).filter(([, v]) => v));
+    // datetime-local is the browser's local time; the API takes ms since epoch.
+    const q = Object.fromEntries(
+      Object.entries(applied)
+        .filter(([, v]) => v)
+        .map(([k, v]) => [k, k === 'from' || k === 'to' ? String(new Date(v).getTime()) : v]),
+    );
     api.searchDeliveries(q).then(
       (p) => (setDeliveries(p.items), setError(null)),
       (e) => setError(e instanceof ApiError ? (e.details.map((d) => d.message).join('; ') || e.message) : 'Hookline did not answer'),
@@ -40,6 +45,14 @@ export function Deliveries({ api }: { api: Client }) {
         <label>
           Event id
           <input name="eventId" value={filter.eventId} onChange={(e) => setFilter({ ...filter, eventId: e.target.value })} />
+        </label>
+        <label>
+          From
+          <input name="from" type="datetime-local" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
+        </label>
+        <label>
+          Until
+          <input name="to" type="datetime-local" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
         </label>
         <button type="submit">Filter</button>
       </form>

@@ -34,7 +34,7 @@ export function DeliveryList({ api, deliveries, showWebhook, onRedelivered }: { 
             <ul>
               {d.attempts.map((a) => (
                 <li key={a.number} className="attempt">
-                  Attempt {a.number}: {a.responseStatus ?? 'no answer'} in {a.durationMs} ms{a.error ? ` (${a.error})` : ''}
+                  Attempt {a.number}: {a.responseStatus ?? 'no answer'} in {a.durationMs} ms{a.error ? ` (${a.error})` : ''} · {when(a.startedAt)} · {a.requestMethod} {a.requestUrl}
                   {a.responseBody ? <pre>{a.responseBody}</pre> : null}
                 </li>
               ))}

@@ -96,3 +96,46 @@ export function ReceiversSection({ draft, set, errors, api }: Section & { api: C
     </fieldset>
   );
 }
+
+/** The data triggers' filter (DEVICE_DATASTREAM_UPDATE: datastreamId; DEVICE_LOG_EVENT: eventCode; either: deviceId). */
+export function DataTriggerSection({ draft, set, errors }: Section) {
+  const kind = draft.triggerType === 'DEVICE_DATASTREAM_UPDATE' ? 'datastream' : draft.triggerType === 'DEVICE_LOG_EVENT' ? 'log' : null;
+  useEffect(() => {
+    if (!kind && draft.dataTrigger) set({ dataTrigger: null });
+    else if (kind && !draft.dataTrigger) set({ dataTrigger: {} });
+  }, [kind, draft.dataTrigger, set]);
+  if (!kind) return null;
+  const dt = draft.dataTrigger ?? {};
+  return (
+    <fieldset aria-label="Data trigger">
+      <legend>Which events</legend>
+      {kind === 'datastream' ? (
+        <Field label="Datastream id" field="dataTrigger.datastreamId" errors={errors}>
+          <input name="datastreamId" type="number" min={0} value={dt.datastreamId ?? ''} onChange={(e) => set({ dataTrigger: { ...dt, datastreamId: e.target.value === '' ? undefined : Number(e.target.value) } })} />
+        </Field>
+      ) : (
+        <Field label="Event code" field="dataTrigger.eventCode" errors={errors}>
+          <input name="eventCode" value={dt.eventCode ?? ''} onChange={(e) => set({ dataTrigger: { ...dt, eventCode: e.target.value || undefined } })} />
+        </Field>
+      )}
+      <Field label="Device id (empty: any device)" field="dataTrigger.deviceId" errors={errors}>
+        <input name="deviceId" value={dt.deviceId ?? ''} onChange={(e) => set({ dataTrigger: { ...dt, deviceId: e.target.value || undefined } })} />
+      </Field>
+    </fieldset>
+  );
+}
+
+/** Optional pacing: requests in flight per worker and requests per minute (empty: the operator's defaults). */
+export function LimitsSection({ draft, set, errors }: Section) {
+  const num = (v: string) => (v === '' ? null : Number(v));
+  return (
+    <div className="row">
+      <Field label="Max requests in flight (empty: default)" field="maxConcurrency" errors={errors}>
+        <input name="maxConcurrency" type="number" min={1} max={1000} value={draft.maxConcurrency ?? ''} onChange={(e) => set({ maxConcurrency: num(e.target.value) })} />
+      </Field>
+      <Field label="Requests per minute (empty: no limit)" field="rateLimitPerMinute" errors={errors}>
+        <input name="rateLimitPerMinute" type="number" min={1} max={60000} value={draft.rateLimitPerMinute ?? ''} onChange={(e) => set({ rateLimitPerMinute: num(e.target.value) })} />
+      </Field>
+    </div>
+  );
+}

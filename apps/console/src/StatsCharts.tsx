@@ -31,6 +31,29 @@ function AttemptsChart({ stats }: { stats: WebhookStats }) {
   );
 }
 
+/** Attempt duration per minute: p50 and p95 as two lines on a scale up to the window's highest p95. */
+function LatencyChart({ stats }: { stats: WebhookStats }) {
+  const span = stats.to - stats.from;
+  const top = Math.max(1, ...stats.minutes.map((m) => m.p95Ms));
+  const x = (t: number) => ((t + 30_000 - stats.from) / span) * W;
+  const y = (v: number) => H - (v / top) * H;
+  const line = (pick: (m: WebhookStats['minutes'][number]) => number) => stats.minutes.map((m) => `${x(m.minute).toFixed(1)},${y(pick(m)).toFixed(1)}`).join(' ');
+  return (
+    <svg viewBox={`0 0 ${W} ${H + 16}`} role="img" aria-label={`Attempt duration per minute, p50 and p95, up to ${Math.round(top)} ms`}>
+      <line x1={0} y1={H} x2={W} y2={H} className="axis" />
+      <polyline points={line((m) => m.p95Ms)} className="p95" />
+      <polyline points={line((m) => m.p50Ms)} className="p50" />
+      {stats.minutes.map((m) => (
+        <circle key={m.minute} cx={x(m.minute)} cy={y(m.p95Ms)} r={2} className="p95" />
+      ))}
+      <text x={0} y={12}>{`${Math.round(top)} ms`}</text>
+      <text x={W} y={H + 14} textAnchor="end">
+        p50 (dark), p95 (light)
+      </text>
+    </svg>
+  );
+}
+
 const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v)} ms`);
 const pct = (v: number | null) => (v === null ? '–' : `${Math.round(v * 1000) / 10} %`);
 
@@ -43,6 +66,7 @@ export function StatsCharts({ stats }: { stats: WebhookStats }) {
         <strong data-stat="p50">{ms(stats.p50Ms)}</strong>, p95 <strong data-stat="p95">{ms(stats.p95Ms)}</strong>
       </figcaption>
       <AttemptsChart stats={stats} />
+      <LatencyChart stats={stats} />
     </figure>
   );
 }

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError, Client, Draft, DraftTest, EventType, FieldError, RenderedRequest, Webhook } from './api';
-import { AuthSection, HeadersSection, ReceiversSection } from './EditorSections';
+import { AuthSection, DataTriggerSection, HeadersSection, LimitsSection, ReceiversSection } from './EditorSections';
 import { Field } from './Field';
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'];
@@ -18,6 +18,9 @@ const EMPTY: Draft = {
   basicAuth: null,
   oauth2: null,
   failureNotifyUserIds: [],
+  dataTrigger: null,
+  maxConcurrency: null,
+  rateLimitPerMinute: null,
 };
 
 /** A stored webhook as a draft: its secrets are write-only, so they start empty (kept unless retyped). */
@@ -35,6 +38,9 @@ function draftOf(w: Webhook): Draft {
     basicAuth: w.basicAuth ? { username: w.basicAuth.username } : null,
     oauth2: w.oauth2 ? { tokenUrl: w.oauth2.tokenUrl, clientId: w.oauth2.clientId, scope: w.oauth2.scope ?? undefined, audience: w.oauth2.audience ?? undefined } : null,
     failureNotifyUserIds: w.failureNotifyUserIds,
+    dataTrigger: w.dataTrigger,
+    maxConcurrency: w.maxConcurrency,
+    rateLimitPerMinute: w.rateLimitPerMinute,
   };
 }
 /** The preview follows the typing, once it pauses. */
@@ -58,7 +64,7 @@ export function WebhookEditor({ api, existing, onSaved, onCancel }: { api: Clien
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [test, setTest] = useState<DraftTest | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const set = useCallback((patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch })), []);
 
   useEffect(() => void api.eventTypes().then(setTypes, () => undefined), [api]);
   useEffect(() => {
@@ -133,6 +139,8 @@ export function WebhookEditor({ api, existing, onSaved, onCancel }: { api: Clien
         <Field label="Body template (empty: the event as JSON)" field="bodyTemplate" errors={errors}>
           <textarea name="bodyTemplate" rows={4} value={draft.bodyTemplate ?? ''} onChange={(e) => set({ bodyTemplate: e.target.value || null })} />
         </Field>
+        <DataTriggerSection draft={draft} set={set} errors={errors} />
+        <LimitsSection draft={draft} set={set} errors={errors} />
         <HeadersSection draft={draft} set={set} errors={errors} />
         <AuthSection draft={draft} set={set} errors={errors} editing={!!existing} />
         <ReceiversSection draft={draft} set={set} errors={errors} api={api} />

@@ -36,6 +36,9 @@ export interface Webhook {
   basicAuth: { username: string } | null;
   oauth2: { tokenUrl: string; clientId: string; scope: string | null; audience: string | null } | null;
   failureNotifyUserIds: number[];
+  dataTrigger: Draft['dataTrigger'];
+  maxConcurrency: number | null;
+  rateLimitPerMinute: number | null;
   status: 'ENABLED' | 'DISABLED' | 'DISABLED_DUE_TO_ERRORS';
   consecutiveFailures: number;
   failureLimit: number;
@@ -146,6 +149,9 @@ export interface Draft {
   basicAuth: { username: string; password?: string } | null;
   oauth2: { tokenUrl: string; clientId: string; clientSecret?: string; scope?: string; audience?: string } | null;
   failureNotifyUserIds: number[];
+  dataTrigger: { datastreamId?: number; eventCode?: string; deviceId?: string } | null;
+  maxConcurrency: number | null;
+  rateLimitPerMinute: number | null;
 }
 
 export interface RenderedRequest {
@@ -188,6 +194,7 @@ export interface Notification {
 export interface Attempt {
   number: number;
   startedAt: number;
+  requestMethod: string;
   requestUrl: string;
   responseStatus: number | null;
   durationMs: number;

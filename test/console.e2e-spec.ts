@@ -291,6 +291,34 @@ describe('console', () => {
     await page.close();
   });
 
+  it('fits every view in 390 px and reaches them with the keyboard', async () => {
+    const { page, errors } = await openPage(390);
+    await signIn(page);
+    const width = () => page.evaluate('document.documentElement.scrollWidth');
+    expect(await width()).toBeLessThanOrEqual(390);
+    // Tab to "New webhook" and open it with Enter.
+    const newButton = page.locator('button', { hasText: 'New webhook' });
+    for (let i = 0; i < 20 && !(await newButton.evaluate((b) => b === (b.ownerDocument as { activeElement: unknown }).activeElement)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('h2#editor-title').waitFor();
+    await page.fill('input[name=name]', 'narrow');
+    await page.fill('input[name=url]', rx.url('/narrow/{device_id}'));
+    await page.locator('pre[aria-label="Rendered request"]').waitFor();
+    expect(await width()).toBeLessThanOrEqual(390);
+    await page.click('text=Cancel');
+    await page.locator('tr', { hasText: failingName }).locator('button.link').click();
+    await page.locator('figure.stats').waitFor();
+    expect(await width()).toBeLessThanOrEqual(390);
+    for (const tab of ['Deliveries', 'Notifications', 'Users and clients']) {
+      await page.click(`nav.tabs >> text=${tab}`);
+      await page.locator('main h2').filter({ hasText: tab === 'Users and clients' ? 'Users and API clients' : tab }).waitFor();
+      // The tab in the message if it is too wide.
+      expect({ tab, fits: Number(await width()) <= 390 }).toEqual({ tab, fits: true });
+    }
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+    await page.close();
+  });
+
   it('serves its pages for any path under /console and its assets as files', async () => {
     const res = await fetch(`${base}/console/webhooks/12`);
     expect(res.status).toBe(200);

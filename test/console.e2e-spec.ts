@@ -319,6 +319,25 @@ describe('console', () => {
     await page.close();
   });
 
+  it('pages through more webhooks than fit on a page', async () => {
+    const many = (await call('post', '/api/v1/organization/children', { name: unique('many') })).body.id;
+    for (let i = 0; i < 21; i++) {
+      const res = await call('post', `/api/v1/organization/webhooks?orgId=${many}`, { name: `hook ${String(i).padStart(2, '0')}`, triggerType: 'DEVICE_ADDED', url: rx.url('/many') });
+      expect(res.status).toBe(201);
+    }
+    const link = await call('post', `/api/v1/organization/portal-links?orgId=${many}`, { permissions: ['WEBHOOKS_READ'] });
+    const { page, errors } = await openPage(1280);
+    await page.goto(`${base}${link.body.url}`);
+    await page.locator('nav.pager', { hasText: 'Page 1 of 2' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(20);
+    await page.click('nav.pager >> text=Next');
+    await page.locator('nav.pager', { hasText: 'Page 2 of 2' }).waitFor();
+    await page.locator('tbody tr').nth(1).waitFor({ state: 'detached' });
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('serves its pages for any path under /console and its assets as files', async () => {
     const res = await fetch(`${base}/console/webhooks/12`);
     expect(res.status).toBe(200);

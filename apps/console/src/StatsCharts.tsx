@@ -11,7 +11,7 @@ function AttemptsChart({ stats }: { stats: WebhookStats }) {
   const x = (t: number) => ((t - stats.from) / span) * W;
   const barWidth = Math.max(1, (60_000 / span) * W);
   return (
-    <svg viewBox={`0 0 ${W} ${H + 16}`} role="img" aria-label={`Attempts per minute over ${Math.round(span / HOUR)} hours, at most ${peak} in a minute`}>
+    <svg viewBox={`0 0 ${W} ${H + 16}`} preserveAspectRatio="none" role="img" aria-label={`Attempts per minute over ${Math.round(span / HOUR)} hours, at most ${peak} in a minute`}>
       <line x1={0} y1={H} x2={W} y2={H} className="axis" />
       {stats.minutes.map((m) => {
         const h = (m.attempts / peak) * H;
@@ -39,7 +39,7 @@ function LatencyChart({ stats }: { stats: WebhookStats }) {
   const y = (v: number) => H - (v / top) * H;
   const line = (pick: (m: WebhookStats['minutes'][number]) => number) => stats.minutes.map((m) => `${x(m.minute).toFixed(1)},${y(pick(m)).toFixed(1)}`).join(' ');
   return (
-    <svg viewBox={`0 0 ${W} ${H + 16}`} role="img" aria-label={`Attempt duration per minute, p50 and p95, up to ${Math.round(top)} ms`}>
+    <svg viewBox={`0 0 ${W} ${H + 16}`} preserveAspectRatio="none" role="img" aria-label={`Attempt duration per minute, p50 and p95, up to ${Math.round(top)} ms`}>
       <line x1={0} y1={H} x2={W} y2={H} className="axis" />
       <polyline points={line((m) => m.p95Ms)} className="p95" />
       <polyline points={line((m) => m.p50Ms)} className="p50" />

@@ -64,8 +64,7 @@ export class OrganizationsService {
    * sub-organization cannot mint broader credentials than it was given.
    */
   async createClient(organizationId: number, name: string, permissions: Permission[], granter: Permission[]): Promise<CreatedClientDto> {
-    const beyond = permissions.filter((p) => !granter.includes(p));
-    if (beyond.length) throw new Forbidden(`Cannot grant permissions the caller does not hold: ${beyond.join(', ')}`);
+    assertGrantable(permissions, granter);
     const clientSecret = newClientSecret();
     const client = await this.clients.create({ id: newClientId(), organizationId, name, permissions, secretHash: hashSecret(clientSecret) });
     this.logger.log({ msg: 'api client created', clientId: client.id, organizationId });
@@ -85,6 +84,12 @@ export class OrganizationsService {
     if (!(await this.clients.revoke(organizationId, clientId))) throw new NotFound('Client not found or access denied');
     this.logger.log({ msg: 'api client revoked', clientId, organizationId });
   }
+}
+
+/** The rule of every credential a caller hands out (an API client, a portal link): only permissions it holds itself. */
+export function assertGrantable(permissions: Permission[], granter: Permission[]): void {
+  const beyond = permissions.filter((p) => !granter.includes(p));
+  if (beyond.length) throw new Forbidden(`Cannot grant permissions the caller does not hold: ${beyond.join(', ')}`);
 }
 
 function toUser(u: { id: number; email: string; name: string; organizationId: number; createdAt: Date }): UserDto {

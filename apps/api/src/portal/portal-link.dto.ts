@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Permission } from '@hookline/db';
-
-const PERMISSIONS = Object.values(Permission);
+import { PERMISSIONS, PermissionList } from '../organizations/dto/organization.dto';
 export const PORTAL_TTL = { min: 60, max: 86_400, default: 3600 };
 
 export class CreatePortalLinkDto {
@@ -14,11 +13,7 @@ export class CreatePortalLinkDto {
   ttlSeconds?: number;
 
   @ApiProperty({ enum: PERMISSIONS, isArray: true, example: ['WEBHOOKS_READ', 'WEBHOOKS_WRITE'], description: "What the link's session may do: some of the caller's own permissions" })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(PERMISSIONS.length)
-  @ArrayUnique()
-  @IsIn(PERMISSIONS, { each: true })
+  @PermissionList()
   permissions: Permission[];
 }
 

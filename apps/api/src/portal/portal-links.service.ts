@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@hookline/config';
-import { Forbidden, hashSecret, newPortalClientId } from '@hookline/common';
+import { hashSecret, newPortalClientId } from '@hookline/common';
 import { ClientsRepository, Permission } from '@hookline/db';
 import { TokenService } from '../auth/token.service';
+import { assertGrantable } from '../organizations/organizations.service';
 import { PORTAL_TTL, PortalLinkDto } from './portal-link.dto';
 
 /**
@@ -24,8 +25,7 @@ export class PortalLinksService {
   ) {}
 
   async create(organizationId: number, permissions: Permission[], ttlSeconds: number | undefined, granter: Permission[]): Promise<PortalLinkDto> {
-    const beyond = permissions.filter((p) => !granter.includes(p));
-    if (beyond.length) throw new Forbidden(`Cannot grant permissions the caller does not hold: ${beyond.join(', ')}`);
+    assertGrantable(permissions, granter);
     const ttl = ttlSeconds ?? PORTAL_TTL.default;
     const now = Date.now();
     // The token's exp: whole seconds from its iat.

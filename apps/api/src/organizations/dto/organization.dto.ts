@@ -1,8 +1,12 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsString, Length, MaxLength } from 'class-validator';
 import { Permission } from '@hookline/db';
 
 export const PERMISSIONS = Object.values(Permission);
+
+/** A non-empty list of distinct permissions: what an API client or a portal link is granted. */
+export const PermissionList = () => applyDecorators(IsArray(), ArrayMinSize(1), ArrayMaxSize(PERMISSIONS.length), ArrayUnique(), IsIn(PERMISSIONS, { each: true }));
 
 export class OrganizationDto {
   @ApiProperty() id: number;
@@ -61,10 +65,6 @@ export class CreateClientDto {
   name: string;
 
   @ApiProperty({ enum: PERMISSIONS, isArray: true })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(PERMISSIONS.length)
-  @ArrayUnique()
-  @IsIn(PERMISSIONS, { each: true })
+  @PermissionList()
   permissions: Permission[];
 }

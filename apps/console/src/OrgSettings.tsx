@@ -1,12 +1,12 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiClientRow, ApiError, Client, PERMISSIONS, User } from './api';
+import { ApiClientRow, ApiError, Client, PERMISSIONS, Permission, User } from './api';
 
 /** The organization's users (failure receivers) and API clients: add, remove, revoke; a new client's secret shown once. */
 export function OrgSettings({ api }: { api: Client }) {
   const [users, setUsers] = useState<User[]>([]);
   const [clients, setClients] = useState<ApiClientRow[]>([]);
   const [user, setUser] = useState({ email: '', name: '' });
-  const [newClient, setNewClient] = useState({ name: '', permissions: ['WEBHOOKS_READ'] });
+  const [newClient, setNewClient] = useState<{ name: string; permissions: Permission[] }>({ name: '', permissions: ['WEBHOOKS_READ'] });
   const [secret, setSecret] = useState<{ clientId: string; clientSecret: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const failed = (e: unknown) => setError(e instanceof ApiError ? (e.details.map((d) => d.message).join('; ') || e.message) : 'Hookline did not answer');
@@ -16,7 +16,7 @@ export function OrgSettings({ api }: { api: Client }) {
 
   const addUser = (e: FormEvent) => (e.preventDefault(), act(async () => (await api.addUser(user), setUser({ email: '', name: '' }))));
   const addClient = (e: FormEvent) => (e.preventDefault(), act(async () => setSecret(await api.addClient(newClient))));
-  const toggle = (p: string) => setNewClient((c) => ({ ...c, permissions: c.permissions.includes(p) ? c.permissions.filter((x) => x !== p) : [...c.permissions, p] }));
+  const toggle = (p: Permission) => setNewClient((c) => ({ ...c, permissions: c.permissions.includes(p) ? c.permissions.filter((x) => x !== p) : [...c.permissions, p] }));
 
   return (
     <section aria-labelledby="org-title">

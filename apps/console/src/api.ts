@@ -1,6 +1,6 @@
 /** The public API, as the console uses it: same origin, a bearer token held in memory only (never stored). */
 
-import type { FieldError, Page, Webhook, Organization, User, ApiClientRow, EventType, Draft, RenderedRequest, DraftTest, WebhookStats, Notification, Delivery } from './types';
+import type { ApiClientRow, CreatedClient, Delivery, Draft, DraftTest, EventType, FieldError, Notification, Organization, Page, Permission, RenderedRequest, User, Webhook, WebhookStats } from './types';
 export * from './types';
 
 /** A non-2xx answer, in the API's standard error body. */
@@ -61,7 +61,7 @@ export function client(token: string, orgId?: number) {
     addUser: (u: { email: string; name: string }) => call<User>('POST', '/api/v1/organization/users', u),
     removeUser: (id: number) => call<void>('DELETE', `/api/v1/organization/users/${id}`),
     clients: () => call<Page<ApiClientRow>>('GET', '/api/v1/organization/clients?size=100'),
-    addClient: (c: { name: string; permissions: string[] }) => call<ApiClientRow & { clientSecret: string }>('POST', '/api/v1/organization/clients', c),
+    addClient: (c: { name: string; permissions: Permission[] }) => call<CreatedClient>('POST', '/api/v1/organization/clients', c),
     revokeClient: (id: string) => call<void>('DELETE', `/api/v1/organization/clients/${id}`),
     stats: (id: number) => call<WebhookStats>('GET', `${hooks}/${id}/stats?hours=24`),
     notifications: () => call<Page<Notification>>('GET', '/api/v1/organization/notifications?size=50'),

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ValidationFailed } from '@hookline/common';
 import { OrganizationsRepository } from '@hookline/db';
 import { ExecutableWebhook, OutgoingRequest, WebhookExecutor } from '@hookline/delivery';
-import { eventTypeForTrigger, sampleEvent, validateEvent } from '@hookline/events';
+import { eventTypeForTrigger, validateEvent } from '@hookline/events';
 import { TemplateError } from '@hookline/templating';
 import { DraftTestDto, RenderedRequestDto, WebhookDraftDto, WebhookPreviewDto } from './dto/webhook-draft.dto';
 import { WebhookDraft, createdDraft } from './webhook-draft';
 import { WebhookValidator } from './webhook.validator';
-import { newSigningSecret, sampleDataTrigger } from './webhooks.service';
+import { newSigningSecret, testEvent, testMessageId } from './webhooks.service';
 
 /** Drafts are not webhooks yet: id 0 in templates and in the OAuth2 token cache key (which also hashes the credentials). */
 const DRAFT_ID = 0;
@@ -43,7 +42,7 @@ export class WebhookDraftsService {
     const signingSecret = newSigningSecret();
     const { webhook, event } = await this.prepare(organizationId, dto, signingSecret);
     const now = new Date();
-    const result = await this.executor.execute(webhook, event, `msg_test_${randomUUID().replace(/-/g, '')}`, now);
+    const result = await this.executor.execute(webhook, event, testMessageId(), now);
     this.logger.log({ msg: 'webhook draft test', organizationId, ok: result.outcome.ok, responseStatus: result.responseStatus });
     let request: RenderedRequestDto;
     try {
@@ -77,7 +76,7 @@ export class WebhookDraftsService {
       if (checked.event && checked.event.spec !== spec) errors.push({ field: 'event.event_type', message: `event_type must be ${spec.eventType} for ${draft.triggerType}` });
       event = checked.event?.payload;
     } else if (spec) {
-      event = { ...sampleEvent(spec), event_id: randomUUID(), ...(draft.dataTrigger ? sampleDataTrigger(draft.dataTrigger) : {}) };
+      event = testEvent(spec, draft.dataTrigger);
     }
     if (errors.length || !event) throw new ValidationFailed(errors);
     const org = await this.organizations.get(organizationId);

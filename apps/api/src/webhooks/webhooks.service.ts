@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, FieldError, NotFound, Page, SecretCipher, ValidationFailed, WEBHOOK_NOT_FOUND } from '@hookline/common';
 import { DeliveriesRepository, OrganizationsRepository, Webhook, WebhookCountersRepository, WebhookUpdate, WebhooksRepository } from '@hookline/db';
 import { WebhookExecutor, toExecutableWebhook } from '@hookline/delivery';
-import { eventTypeForTrigger, sampleEvent } from '@hookline/events';
+import { EventTypeSpec, eventTypeForTrigger, sampleEvent } from '@hookline/events';
 import { TestAttemptDto, WebhookDto } from './dto/webhook-view.dto';
 import { CreateWebhookDto, ListWebhooksQueryDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { toWebhookDto } from './webhook.mapper';
@@ -16,14 +16,22 @@ const NULLABLE = new Set(['dataTrigger', 'bodyTemplate', 'oauth2', 'basicAuth', 
 
 const SECRET_OVERLAP_MS = 24 * 3600 * 1000;
 
-/** A data-trigger webhook's test event carries the values its filter matches. */
-export function sampleDataTrigger(dt: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (dt.datastreamId !== undefined) out.datastream_id = dt.datastreamId;
-  if (dt.eventCode !== undefined) out.event_code = dt.eventCode;
-  if (dt.deviceId !== undefined) out.device_id = dt.deviceId;
-  return out;
+/**
+ * The event a test send (of a webhook or of a draft) goes out with: the
+ * trigger's sample with a fresh event_id, carrying the values a data
+ * trigger's filter matches.
+ */
+export function testEvent(spec: EventTypeSpec, dataTrigger: Record<string, unknown> | null, now = new Date()): Record<string, unknown> {
+  const dt = dataTrigger ?? {};
+  const matched: Record<string, unknown> = {};
+  if (dt.datastreamId !== undefined) matched.datastream_id = dt.datastreamId;
+  if (dt.eventCode !== undefined) matched.event_code = dt.eventCode;
+  if (dt.deviceId !== undefined) matched.device_id = dt.deviceId;
+  return { ...sampleEvent(spec, now), event_id: randomUUID(), ...matched };
 }
+
+/** A test send's webhook-id: never a delivery's `msg_<id>`, so a receiver does not take it for one. */
+export const testMessageId = () => `msg_test_${randomUUID().replace(/-/g, '')}`;
 
 /** Standard Webhooks signing secret: `whsec_` + base64 of 24 random bytes. */
 export function newSigningSecret(): string {
@@ -107,8 +115,8 @@ export class WebhooksService {
     const org = await this.organizations.get(organizationId);
     const spec = eventTypeForTrigger(row.triggerType)!;
     const now = new Date();
-    const event = { ...sampleEvent(spec, now), event_id: randomUUID(), ...(row.dataTrigger as Record<string, unknown> | null ? sampleDataTrigger(row.dataTrigger as Record<string, unknown>) : {}) };
-    const result = await this.executor.execute(toExecutableWebhook(row, { id: org.id, name: org.name }, this.cipher), event, `msg_test_${randomUUID().replace(/-/g, '')}`, now);
+    const event = testEvent(spec, row.dataTrigger as Record<string, unknown> | null, now);
+    const result = await this.executor.execute(toExecutableWebhook(row, { id: org.id, name: org.name }, this.cipher), event, testMessageId(), now);
     await this.counters.addTestAttempt(organizationId, id, result.startedAt);
     this.logger.log({ msg: 'webhook test', organizationId, webhookId: id, ok: result.outcome.ok, responseStatus: result.responseStatus });
     return {

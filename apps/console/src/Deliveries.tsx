@@ -1,5 +1,5 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, Client, Delivery } from './api';
+import { Client, Delivery, messageOf } from './api';
 import { DeliveryList } from './DeliveryList';
 
 const STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -19,7 +19,7 @@ export function Deliveries({ api }: { api: Client }) {
     );
     api.searchDeliveries(q).then(
       (p) => (setDeliveries(p.items), setError(null)),
-      (e) => setError(e instanceof ApiError ? (e.details.map((d) => d.message).join('; ') || e.message) : 'Hookline did not answer'),
+      (e) => setError(messageOf(e)),
     );
   }, [api, applied]);
   useEffect(load, [load]);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, Client, Delivery } from './api';
+import { Client, Delivery, messageOf } from './api';
 
 const when = (ms: number) => new Date(ms).toLocaleString();
 
@@ -12,7 +12,7 @@ export function DeliveryList({ api, deliveries, showWebhook, onRedelivered }: { 
       setError(null);
       onRedelivered();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Hookline did not answer');
+      setError(messageOf(e));
     }
   };
   if (!deliveries.length) return <p>No deliveries.</p>;

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { ApiError, Client, Notification } from './api';
+import { Client, Notification, messageOf } from './api';
 
 /** Who was told when the system disabled a webhook, and whether the email went out. */
 export function Notifications({ api }: { api: Client }) {
   const [items, setItems] = useState<Notification[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => void api.notifications().then((p) => setItems(p.items), (e) => setError(e instanceof ApiError ? e.message : 'Hookline did not answer')), [api]);
+  useEffect(() => void api.notifications().then((p) => setItems(p.items), (e) => setError(messageOf(e))), [api]);
   return (
     <section aria-labelledby="notifications-title">
       <h2 id="notifications-title">Notifications</h2>

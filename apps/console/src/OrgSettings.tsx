@@ -1,5 +1,5 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiClientRow, ApiError, Client, PERMISSIONS, Permission, User } from './api';
+import { ApiClientRow, Client, PERMISSIONS, Permission, User, messageOf } from './api';
 
 /** The organization's users (failure receivers) and API clients: add, remove, revoke; a new client's secret shown once. */
 export function OrgSettings({ api }: { api: Client }) {
@@ -9,7 +9,7 @@ export function OrgSettings({ api }: { api: Client }) {
   const [newClient, setNewClient] = useState<{ name: string; permissions: Permission[] }>({ name: '', permissions: ['WEBHOOKS_READ'] });
   const [secret, setSecret] = useState<{ clientId: string; clientSecret: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const failed = (e: unknown) => setError(e instanceof ApiError ? (e.details.map((d) => d.message).join('; ') || e.message) : 'Hookline did not answer');
+  const failed = (e: unknown) => setError(messageOf(e));
   const load = useCallback(() => Promise.all([api.users().then((p) => setUsers(p.items)), api.clients().then((p) => setClients(p.items))]).catch(failed), [api]);
   useEffect(() => void load(), [load]);
   const act = (action: () => Promise<unknown>) => void action().then(() => (setError(null), load()), failed);

@@ -1,5 +1,5 @@
 import { FormEvent, useState } from 'react';
-import { ApiError, signIn } from './api';
+import { messageOf, signIn } from './api';
 
 /** Sign-in with an API client's id and secret; the token lives in the tab's memory only. */
 export function SignIn({ onToken }: { onToken: (token: string) => void }) {
@@ -15,7 +15,7 @@ export function SignIn({ onToken }: { onToken: (token: string) => void }) {
     try {
       onToken(await signIn(clientId.trim(), secret));
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Hookline did not answer');
+      setError(messageOf(err));
     } finally {
       setBusy(false);
     }

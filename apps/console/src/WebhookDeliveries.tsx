@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, Client, Delivery, Webhook, WebhookStats } from './api';
+import { Client, Delivery, Webhook, WebhookStats, messageOf } from './api';
 import { DeliveryList } from './DeliveryList';
 import { StatsCharts } from './StatsCharts';
 
@@ -11,7 +11,7 @@ export function WebhookDeliveries({ api, webhook: initial, onBack, onEdit }: { a
   const [secret, setSecret] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const failed = (e: unknown) => setError(e instanceof ApiError ? e.message : 'Hookline did not answer');
+  const failed = (e: unknown) => setError(messageOf(e));
   const load = useCallback(
     () => Promise.all([api.deliveries(webhook.id).then((p) => setDeliveries(p.items)), api.stats(webhook.id).then(setStats)]).catch(failed),
     [api, webhook.id],

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, Client, Draft, DraftTest, EventType, FieldError, RenderedRequest, Webhook } from './api';
+import { ApiError, Client, Draft, DraftTest, EventType, FieldError, RenderedRequest, Webhook, messageOf } from './api';
 import { AuthSection, DataTriggerSection, HeadersSection, LimitsSection, ReceiversSection } from './EditorSections';
 import { Field } from './Field';
 
@@ -46,7 +46,7 @@ function draftOf(w: Webhook): Draft {
 /** The preview follows the typing, once it pauses. */
 const PREVIEW_DELAY_MS = 400;
 
-const problemsOf = (e: unknown): FieldError[] => (e instanceof ApiError ? (e.details.length ? e.details : [{ field: 'form', message: e.message }]) : [{ field: 'form', message: 'Hookline did not answer' }]);
+const problemsOf = (e: unknown): FieldError[] => (e instanceof ApiError ? (e.details.length ? e.details : [{ field: 'form', message: e.message }]) : [{ field: 'form', message: messageOf(e) }]);
 
 function RequestView({ request }: { request: RenderedRequest }) {
   return (

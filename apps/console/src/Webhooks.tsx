@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ApiError, Client, Page, Webhook } from './api';
+import { Client, Page, Webhook, messageOf } from './api';
 
 const STATUSES = ['ENABLED', 'DISABLED', 'DISABLED_DUE_TO_ERRORS'] as const;
 const STATUS_LABEL: Record<Webhook['status'], string> = { ENABLED: 'Enabled', DISABLED: 'Disabled', DISABLED_DUE_TO_ERRORS: 'Disabled due to errors' };
@@ -34,7 +34,7 @@ export function Webhooks({ api, onNew, onOpen }: { api: Client; onNew: () => voi
     api
       .webhooks({ page, size: PAGE_SIZE, status: status || undefined })
       .then((d) => current && (setData(d), setError(null)))
-      .catch((e) => current && setError(e instanceof ApiError ? e.message : 'Hookline did not answer'));
+      .catch((e) => current && setError(messageOf(e)));
     return () => {
       current = false;
     };

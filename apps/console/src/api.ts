@@ -14,6 +14,12 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell the user about a failed call: the API's field messages, else its message, else that it did not answer. */
+export function messageOf(e: unknown): string {
+  if (!(e instanceof ApiError)) return 'Hookline did not answer';
+  return e.details.map((d) => d.message).join('; ') || e.message;
+}
+
 /**
  * client_credentials with the credentials as form fields: a refused HTTP Basic
  * answer carries `WWW-Authenticate: Basic`, on which a browser may open its own

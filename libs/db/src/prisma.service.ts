@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { pgConnection } from './connection';
+import { POOL_IDLE_MS, pgConnection } from './connection';
 import { guardPool } from './sql-pool';
 import { ConfigService } from '@hookline/config';
 import { PrismaClient } from '../../../generated/prisma/client';
@@ -9,7 +9,7 @@ import { PrismaClient } from '../../../generated/prisma/client';
 /** `?schema=` in DATABASE_URL selects the PostgreSQL schema, as with the Prisma CLI. */
 export function pgAdapterFor(databaseUrl: string, poolMax = 10): PrismaPg {
   const { connectionString, schema, searchPath } = pgConnection(databaseUrl);
-  const pool = guardPool(new pg.Pool({ connectionString, max: poolMax, ...(searchPath ? { options: searchPath } : {}) }));
+  const pool = guardPool(new pg.Pool({ connectionString, max: poolMax, idleTimeoutMillis: POOL_IDLE_MS, ...(searchPath ? { options: searchPath } : {}) }));
   // disposeExternalPool: $disconnect() ends the pool, as when adapter-pg builds it.
   return new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
 }

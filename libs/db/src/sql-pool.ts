@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { ConfigService } from '@hookline/config';
-import { pgConnection } from './connection';
+import { POOL_IDLE_MS, pgConnection } from './connection';
 
 /**
  * A PostgreSQL restart must never crash the process. node-postgres emits a
@@ -38,7 +38,7 @@ export class SqlPool implements OnModuleDestroy {
     const { connectionString, searchPath } = pgConnection(config.get('databaseUrl'));
     // Timeouts so a connection that dies without an error (a server going away
     // mid-query) fails the batch, which is retried, instead of hanging it forever.
-    const common = { connectionString, connectionTimeoutMillis: 5000, query_timeout: 60_000 };
+    const common = { connectionString, connectionTimeoutMillis: 5000, query_timeout: 60_000, idleTimeoutMillis: POOL_IDLE_MS };
     this.pool = new pg.Pool({ ...common, max: 8, ...(searchPath ? { options: searchPath } : {}) });
     this.relaxed = new pg.Pool({ ...common, max: 4, options: `${searchPath} -c synchronous_commit=off`.trim() });
     guardPool(this.pool);

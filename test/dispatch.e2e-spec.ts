@@ -189,6 +189,24 @@ describe('Dispatch pipeline (SPEC §4, §5)', () => {
     expect(rows).toBe(2);
   });
 
+  it('stores only the new events of a batch with a repeat, which answers what it matched when first accepted', async () => {
+    const org = await api.newOrg(unique('mixed'));
+    const first = await createHook({ triggerType: 'DEVICE_TAMPERED', url: rx.url('/mixed-a') }, org);
+    const old = { event_type: 'device.tampered', device_id: DEVICE, event_id: crypto.randomUUID() };
+    expect((await publish(old, org)).body.matchedWebhooks).toBe(1);
+    const second = await createHook({ triggerType: 'DEVICE_TAMPERED', url: rx.url('/mixed-b') }, org);
+    const fresh = [crypto.randomUUID(), crypto.randomUUID()].map((event_id) => ({ ...old, event_id }));
+    const res = await publish({ events: [fresh[0], old, fresh[1], fresh[0]] }, org);
+    expect(res.status).toBe(202);
+    expect(res.body.events.map((e: { matchedWebhooks: number }) => e.matchedWebhooks)).toEqual([2, 1, 2, 2]);
+    await allSettled();
+    // The repeat created nothing: one delivery to the first webhook from its first publish, none to the second.
+    const eventsOf = async (hook: { id: number }) =>
+      (await api.prisma.delivery.findMany({ where: { webhookId: hook.id }, include: { event: { select: { eventId: true } } } })).map((d) => d.event.eventId).sort();
+    expect(await eventsOf(first)).toEqual([old.event_id, ...fresh.map((e) => e.event_id)].sort());
+    expect(await eventsOf(second)).toEqual(fresh.map((e) => e.event_id).sort());
+    expect(rx.requests).toHaveLength(5);
+  });
   it('rejects a batch with any invalid event as a whole, naming events[i].field', async () => {
     const before = await api.prisma.event.count({ where: { organizationId: admin.organizationId } });
     const res = await publish({ events: [{ event_type: 'device.added', device_id: DEVICE }, { event_type: 'device.low_battery', device_id: 'x', battery_level: 2 }, { event_type: 'nope' }] });

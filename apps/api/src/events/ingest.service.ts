@@ -18,7 +18,7 @@ export interface IngestResult {
 
 /**
  * Event ingestion (SPEC §4). The events and their deliveries are committed in
- * one transaction before the caller hears 202; jobs are enqueued after the
+ * one statement before the caller hears 202; jobs are enqueued after the
  * commit, and anything that misses Redis is the sweeper's. `event_id` is the
  * idempotency key per organization: a repeat, even a concurrent one, returns
  * the original result and creates nothing.

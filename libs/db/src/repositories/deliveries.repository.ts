@@ -16,20 +16,18 @@ export class DeliveriesRepository {
   constructor(private readonly sql: SqlPool) {}
 
   /**
-   * The deliveries of accepted events, in matching order. Each id is drawn first,
-   * so its batch (of `batchSize`) is named on its row by the batch's first id:
-   * the job id the sweeper looks for.
+   * The INSERT of accepted events' deliveries, as the part of a statement
+   * that EventsRepository runs (ingestion in one round trip). `source` is a
+   * relation (event_row_id, webhook_id, event_type, ord) numbered 1… in
+   * matching order; `org` and `batchSize` are its placeholders. Each id is
+   * drawn first, so its batch is named on its row by the batch's first id:
+   * the job id the sweeper looks for. Returns (id, batch_id).
    */
-  async insertForEvents(tx: Queryable, organizationId: number, rows: { webhookId: number; eventRowId: string; eventType: string }[], batchSize: number) {
-    if (!rows.length) return [];
-    const { rows: created } = await tx.query<{ id: string; batch_id: string }>(
-      `INSERT INTO delivery (id, organization_id, webhook_id, event_row_id, event_type, batch_id)
-       SELECT t.id, $1, t.w, t.e, t.ty, min(t.id) OVER (PARTITION BY (t.ord - 1) / $5)
-       FROM (SELECT nextval('delivery_id_seq') AS id, u.* FROM unnest($2::int[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u(w, e, ty, ord)) t
-       RETURNING id, batch_id`,
-      [organizationId, rows.map((r) => r.webhookId), rows.map((r) => r.eventRowId), rows.map((r) => r.eventType), batchSize],
-    );
-    return created.map((r) => ({ id: r.id, batchId: r.batch_id }));
+  static insertForEvents(source: string, org: string, batchSize: string): string {
+    return `INSERT INTO delivery (id, organization_id, webhook_id, event_row_id, event_type, batch_id)
+      SELECT t.id, ${org}, t.webhook_id, t.event_row_id, t.event_type, min(t.id) OVER (PARTITION BY (t.ord - 1) / ${batchSize})
+      FROM (SELECT nextval('delivery_id_seq') AS id, s.* FROM ${source} s) t
+      RETURNING id, batch_id`;
   }
 
   /**

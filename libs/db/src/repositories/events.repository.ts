@@ -25,48 +25,62 @@ export class EventsRepository {
   constructor(
     private readonly sql: SqlPool,
     private readonly prisma: PrismaService,
-    private readonly deliveries: DeliveriesRepository,
   ) {}
 
   /**
-   * Stores the events and their deliveries in one transaction, three
-   * set-based statements for the whole batch (node-postgres rather than
-   * Prisma). An event_id the organization already has creates nothing, even
-   * when a concurrent request stores it at the same moment.
+   * Stores the events and their deliveries in one statement (so one commit
+   * and one round trip: under CPU contention each round trip waits for two
+   * processes to be scheduled). An event_id the organization already has
+   * creates nothing, even when a concurrent request stores it at the same
+   * moment: ON CONFLICT waits for that commit, then the original is read.
    */
   async store(organizationId: number, events: EventToStore[], deliveryBatch: number): Promise<StoredEvents> {
-    return this.sql.transaction(async (tx) => {
-      const { rows: inserted } = await tx.query<{ id: string; event_id: string }>(
-        `INSERT INTO event (organization_id, event_id, event_type, payload, occurred_at, matched_webhooks)
+    const wanted = events.flatMap((e) => e.webhookIds.map((webhookId) => ({ eventId: e.eventId, webhookId, eventType: e.eventType })));
+    const { rows } = await this.sql.query<{ kind: 'event' | 'delivery'; id: string; ref: string }>(
+      `WITH e AS (
+         INSERT INTO event (organization_id, event_id, event_type, payload, occurred_at, matched_webhooks)
          SELECT $1, t.event_id, t.event_type, t.payload, t.occurred_at, t.matched
          FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::int[]) AS t(event_id, event_type, payload, occurred_at, matched)
          ON CONFLICT (organization_id, event_id) DO NOTHING
-         RETURNING id, event_id::text AS event_id`,
-        [
-          organizationId,
-          events.map((e) => e.eventId),
-          events.map((e) => e.eventType),
-          events.map((e) => JSON.stringify(e.payload)),
-          events.map((e) => e.occurredAt),
-          events.map((e) => e.webhookIds.length),
-        ],
-      );
-      const rowOf = new Map(inserted.map((r) => [r.event_id, r.id]));
-      const stored = events.filter((e) => rowOf.has(e.eventId));
-      const rows = stored.flatMap((e) => e.webhookIds.map((webhookId) => ({ webhookId, eventRowId: rowOf.get(e.eventId)!, eventType: e.eventType })));
-      const deliveries = await this.deliveries.insertForEvents(tx, organizationId, rows, deliveryBatch);
+         RETURNING id, event_id),
+       d AS (${DeliveriesRepository.insertForEvents(
+         `(SELECT e.id AS event_row_id, w.webhook_id, w.event_type, row_number() OVER (ORDER BY w.ord) AS ord
+           FROM unnest($7::uuid[], $8::int[], $9::text[]) WITH ORDINALITY AS w(event_id, webhook_id, event_type, ord)
+           JOIN e ON e.event_id = w.event_id)`,
+         '$1',
+         '$10',
+       )})
+       SELECT 'event' AS kind, id::text AS id, event_id::text AS ref FROM e
+       UNION ALL SELECT 'delivery', id::text, batch_id::text FROM d`,
+      [
+        organizationId,
+        events.map((e) => e.eventId),
+        events.map((e) => e.eventType),
+        events.map((e) => JSON.stringify(e.payload)),
+        events.map((e) => e.occurredAt),
+        events.map((e) => e.webhookIds.length),
+        wanted.map((w) => w.eventId),
+        wanted.map((w) => w.webhookId),
+        wanted.map((w) => w.eventType),
+        deliveryBatch,
+      ],
+    );
+    const stored = new Set(rows.filter((r) => r.kind === 'event').map((r) => r.ref));
+    const deliveries = rows.filter((r) => r.kind === 'delivery').map((r) => ({ id: r.id, batchId: r.ref }));
+    return { deliveries, matchedWebhooks: await this.matched(organizationId, events, stored) };
+  }
 
-      const matchedWebhooks = new Map(events.map((e) => [e.eventId, e.webhookIds.length]));
-      const repeats = events.filter((e) => !rowOf.has(e.eventId)).map((e) => e.eventId);
-      if (repeats.length) {
-        const { rows: originals } = await tx.query<{ event_id: string; matched_webhooks: number }>(
-          `SELECT event_id::text AS event_id, matched_webhooks FROM event WHERE organization_id = $1 AND event_id = ANY($2::uuid[])`,
-          [organizationId, repeats],
-        );
-        for (const r of originals) matchedWebhooks.set(r.event_id, r.matched_webhooks);
-      }
-      return { deliveries, matchedWebhooks };
-    });
+  /** Per event_id, the webhooks it matched: now, or for a repeat, when it was first accepted. */
+  private async matched(organizationId: number, events: EventToStore[], stored: Set<string>): Promise<Map<string, number>> {
+    const matchedWebhooks = new Map(events.map((e) => [e.eventId, e.webhookIds.length]));
+    const repeats = events.filter((e) => !stored.has(e.eventId)).map((e) => e.eventId);
+    if (!repeats.length) return matchedWebhooks;
+    const { rows } = await this.sql.query<{ event_id: string; matched_webhooks: number }>(
+      `SELECT event_id::text AS event_id, matched_webhooks FROM event WHERE organization_id = $1 AND event_id = ANY($2::uuid[])`,
+      [organizationId, repeats],
+    );
+    for (const r of rows) matchedWebhooks.set(r.event_id, r.matched_webhooks);
+    return matchedWebhooks;
   }
 
   /** Deletes up to `limit` events older than `cutoff` with no pending delivery; their deliveries and attempts go with them (ON DELETE CASCADE). */

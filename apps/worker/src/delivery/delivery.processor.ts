@@ -4,7 +4,7 @@ import { DelayedError, Job } from 'bullmq';
 import { ConfigService } from '@hookline/config';
 import { DeliveryQueue, FairOrder, JobPayloads, QUEUES, WORKER_OPTIONS } from '@hookline/queue';
 import { DeliveryService } from './delivery.service';
-import { HandedBack, JobRun, RunResult, ShuttingDownError } from './job-run';
+import { HandedBack, RunResult, ShuttingDownError } from './job-run';
 
 type DeliveryJob = Job<JobPayloads['deliver'] | JobPayloads['deliver-batch']>;
 
@@ -12,8 +12,6 @@ type DeliveryJob = Job<JobPayloads['deliver'] | JobPayloads['deliver-batch']>;
 @Processor(QUEUES.delivery, WORKER_OPTIONS)
 export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(DeliveryProcessor.name);
-  /** Jobs this worker is running (BullMQ's places in use). */
-  private active = 0;
 
   constructor(
     private readonly deliveries: DeliveryService,
@@ -26,25 +24,7 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
 
   // After the worker exists (Nest creates it during module init).
   onApplicationBootstrap() {
-    this.fitPlaces();
-  }
-
-  /**
-   * How many jobs BullMQ may hand this worker: one more than it runs, unless
-   * the attempts of its jobs already waiting for slots fill a round of
-   * requests; never more than HOOKLINE_WORKER_CONCURRENCY. A burst's jobs of
-   * fifty attempts would otherwise fill all the places, thousands of attempts
-   * queued here in arrival order (claims, request permits, records) ahead of a
-   * quiet organization's next attempt, which its place in the fair order
-   * only puts first in the wait for slots. Single-attempt jobs that wait on
-   * their requests (a slow endpoint's) wait for nothing here: places keep
-   * growing for them, as before. The spare place is an outstanding fetch, so
-   * a job that arrives is taken at once.
-   */
-  private fitPlaces(): void {
-    const max = this.config.get('workerConcurrency');
-    const spare = this.deliveries.waiting() < max ? 1 : 0;
-    this.worker.concurrency = Math.max(1, Math.min(max, this.active + spare));
+    this.worker.concurrency = this.config.get('workerConcurrency');
   }
 
   /** Redis going away, or closing under a job at shutdown: logged, never an unhandled 'error' event (BullMQ reconnects). */
@@ -65,29 +45,13 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     // The fair order's clock follows the jobs that get their slots, not those fetched: fetched
     // ones may wait here by tag. (A lost update only blurs the order.)
     const rank = job.opts.priority ?? 0;
-    const started = () => {
-      this.fitPlaces();
-      void this.fair.started(rank, this.deliveries.waiting()).catch(() => undefined);
-    };
-    const { failure, settled, handedBack } = await this.counted(() => this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt, rank, started));
+    const started = () => void this.fair.started(rank, this.deliveries.waiting()).catch(() => undefined);
+    const { failure, settled, handedBack } = await this.deliveries.runJob(ids.map((id) => BigInt(id)), attempt, rank, started);
     void settled.then((results) => this.logJob(job, results, Date.now() - start));
     // Attempts not done (infrastructure error, or left at shutdown) make the job
     // fail and be retried; those already done are skipped by their claims.
     if (failure) throw failure;
     if (handedBack.size) await this.handBack(job, token, handedBack);
-  }
-
-  /** A job's run, counted among those running here while it runs; the places are refitted as its attempts queue for slots and as it ends. */
-  private async counted(run: () => Promise<JobRun>): Promise<JobRun> {
-    this.active++;
-    try {
-      const running = run();
-      this.fitPlaces();
-      return await running;
-    } finally {
-      this.active--;
-      this.fitPlaces();
-    }
   }
 
   private logJob(job: DeliveryJob, settled: PromiseSettledResult<RunResult>[], durationMs: number): void {

@@ -35,20 +35,20 @@ export class EventsRepository {
    * moment: ON CONFLICT waits for that commit, then the original is read.
    */
   async store(organizationId: number, events: EventToStore[], deliveryBatch: number): Promise<StoredEvents> {
-    const wanted = events.flatMap((e) => e.webhookIds.map((webhookId) => ({ eventId: e.eventId, webhookId, eventType: e.eventType })));
+    const wanted = events.flatMap((e) => e.webhookIds.map((webhookId) => ({ eventId: e.eventId, webhookId })));
     const { rows } = await this.sql.query<{ kind: 'event' | 'delivery'; id: string; ref: string }>(
       `WITH e AS (
          INSERT INTO event (organization_id, event_id, event_type, payload, occurred_at, matched_webhooks)
          SELECT $1, t.event_id, t.event_type, t.payload, t.occurred_at, t.matched
          FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[], $6::int[]) AS t(event_id, event_type, payload, occurred_at, matched)
          ON CONFLICT (organization_id, event_id) DO NOTHING
-         RETURNING id, event_id),
+         RETURNING id, event_id, event_type),
        d AS (${DeliveriesRepository.insertForEvents(
-         `(SELECT e.id AS event_row_id, w.webhook_id, w.event_type, row_number() OVER (ORDER BY w.ord) AS ord
-           FROM unnest($7::uuid[], $8::int[], $9::text[]) WITH ORDINALITY AS w(event_id, webhook_id, event_type, ord)
+         `(SELECT e.id AS event_row_id, w.webhook_id, e.event_type, row_number() OVER (ORDER BY w.ord) AS ord
+           FROM unnest($7::uuid[], $8::int[]) WITH ORDINALITY AS w(event_id, webhook_id, ord)
            JOIN e ON e.event_id = w.event_id)`,
          '$1',
-         '$10',
+         '$9',
        )})
        SELECT 'event' AS kind, id::text AS id, event_id::text AS ref FROM e
        UNION ALL SELECT 'delivery', id::text, batch_id::text FROM d`,
@@ -61,7 +61,6 @@ export class EventsRepository {
         events.map((e) => e.webhookIds.length),
         wanted.map((w) => w.eventId),
         wanted.map((w) => w.webhookId),
-        wanted.map((w) => w.eventType),
         deliveryBatch,
       ],
     );

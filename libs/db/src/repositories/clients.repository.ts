@@ -1,16 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiClient, Permission, PrismaClient } from '../../../../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import { SqlPool } from '../sql-pool';
 
 /** API clients (SPEC §2): the credentials tokens are issued for. Only the secret's hash is stored. */
 @Injectable()
 export class ClientsRepository {
-  // A PrismaClient, so the CLI can build one without Nest.
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaClient) {}
+  // A PrismaClient, so the CLI can build one without Nest (it bootstraps organizations only: no SqlPool).
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaClient,
+    @Optional() private readonly sql?: SqlPool,
+  ) {}
 
-  /** By id, revoked or not: for the token endpoint and the revocation check on every request. */
-  byId(id: string): Promise<ApiClient | null> {
-    return this.prisma.apiClient.findUnique({ where: { id } });
+  /**
+   * By id, revoked or not: for the token endpoint and the revocation check on
+   * every request. On node-postgres: through Prisma this one-row lookup cost
+   * about 0.7 ms of the API's CPU per publish (3.6 → 2.9 ms, AMD EPYC).
+   */
+  async byId(id: string): Promise<ApiClient | null> {
+    if (!this.sql) throw new Error('ClientsRepository.byId needs the SqlPool (the API and the worker have it)');
+    const { rows } = await this.sql.query<ApiClient>(
+      `SELECT id, organization_id AS "organizationId", name, secret_hash AS "secretHash", permissions::text[] AS permissions,
+              created_at AS "createdAt", revoked_at AS "revokedAt"
+       FROM api_client WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   async listActive(organizationId: number, page: number, size: number): Promise<{ rows: ApiClient[]; total: number }> {

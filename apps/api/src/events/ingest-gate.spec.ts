@@ -92,4 +92,41 @@ describe('IngestGate', () => {
     await tick();
     expect(after.started).toBe(true);
   });
+
+  it('while another organization publishes, rests a burst after each ingest for as long as it took, and answers it at once', async () => {
+    const rests: { ms: number; run: () => void }[] = [];
+    const g = new IngestGate(500, () => waits++, () => clock, (run, ms) => rests.push({ ms, run }));
+    request(g, 2, 1);
+    const burst = [1, 2].map(() => request(g, 1, 500));
+    await tick();
+    clock += 40;
+    burst[0].finish();
+    await burst[0].done;
+    await tick();
+    expect(rests.map((r) => r.ms)).toEqual([40]);
+    expect(burst[1].started).toBe(false);
+    rests[0].run();
+    await tick();
+    expect(burst[1].started).toBe(true);
+  });
+
+  it('does not rest an organization with nothing waiting, nor one publishing alone', async () => {
+    const rests: number[] = [];
+    const g = new IngestGate(500, () => waits++, () => clock, (run, ms) => rests.push(ms));
+    const alone = [1, 2].map(() => request(g, 1, 500));
+    await tick();
+    clock += 40;
+    alone.forEach((r) => r.finish());
+    await Promise.all(alone.map((r) => r.done));
+    request(g, 2, 1);
+    const single = request(g, 1, 500);
+    await tick();
+    clock += 40;
+    single.finish();
+    await single.done;
+    expect(rests).toEqual([]);
+    const next = request(g, 1, 500);
+    await tick();
+    expect(next.started).toBe(true);
+  });
 });

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { TargetRefusedError, assertLiteralAllowed } from './guarded-agent';
 import { TargetPolicy } from './target-policy';
 import { FailureKind } from './outcome';
+import { SharedDeadlines } from './shared-deadlines';
 import { undiciAdapter } from './undici-transport';
 
 export const RESPONSE_EXCERPT_BYTES = 16 * 1024;
@@ -46,12 +47,14 @@ export class RequestFailedError extends Error {
  */
 export class HttpClient {
   private readonly axios: Axios;
+  private readonly deadlines: SharedDeadlines;
 
   constructor(
     private readonly policy: TargetPolicy,
     dispatcher: Dispatcher,
     private readonly timeoutMs: number,
   ) {
+    this.deadlines = new SharedDeadlines(timeoutMs);
     this.axios = new Axios({
       adapter: undiciAdapter(dispatcher),
       headers: {},
@@ -76,25 +79,23 @@ export class HttpClient {
       throw new RequestFailedError('refused', (err as Error).message);
     }
 
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error('timeout')), this.timeoutMs);
+    // One deadline for the whole exchange: between the timeout and 10 ms more.
+    const signal = this.deadlines.signal();
     try {
       const res = await this.axios.request<Readable>({
         method: req.method,
         url: url.toString(),
         headers: req.headers,
         data: req.body,
-        signal: controller.signal,
+        signal,
       });
       const bodyExcerpt = await readExcerpt(res.data, RESPONSE_EXCERPT_BYTES);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
       return { status: res.status, headers, bodyExcerpt };
     } catch (err) {
-      if (controller.signal.aborted) throw new RequestFailedError('timeout', `no complete response within ${this.timeoutMs} ms`);
+      if (signal.aborted) throw new RequestFailedError('timeout', `no complete response within ${this.timeoutMs} ms`);
       throw classify(err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

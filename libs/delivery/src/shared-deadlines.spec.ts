@@ -1,0 +1,42 @@
+import { SharedDeadlines } from './shared-deadlines';
+
+describe(SharedDeadlines.name, () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('gives requests that start within one grain the same signal, and a new one after it', () => {
+    const sut = new SharedDeadlines(1000, 10);
+    const first = sut.signal();
+    jest.advanceTimersByTime(9);
+    expect(sut.signal()).toBe(first);
+    jest.advanceTimersByTime(1);
+    expect(sut.signal()).not.toBe(first);
+  });
+
+  it('aborts no sooner than the timeout after the last request of its grain started, and within a grain of it', () => {
+    const sut = new SharedDeadlines(1000, 10);
+    const signal = sut.signal();
+    jest.advanceTimersByTime(9);
+    sut.signal(); // the grain's last start
+    jest.advanceTimersByTime(1000);
+    expect(signal.aborted).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as Error).message).toBe('timeout');
+  });
+
+  it('lets many requests of one grain listen without a MaxListeners warning', () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const signal = new SharedDeadlines(1000).signal();
+      for (let i = 0; i < 100; i++) signal.addEventListener('abort', () => undefined);
+      jest.advanceTimersByTime(2000);
+      expect(signal.aborted).toBe(true);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+});

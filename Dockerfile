@@ -7,7 +7,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-RUN npm ci --no-audit --no-fund
+# Dependencies' install scripts are not needed (scripts/lib/deps.sh says why); the project's postinstall is.
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm run postinstall
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs

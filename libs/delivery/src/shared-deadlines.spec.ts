@@ -24,19 +24,4 @@ describe(SharedDeadlines.name, () => {
     expect(signal.aborted).toBe(true);
     expect((signal.reason as Error).message).toBe('timeout');
   });
-
-  it('lets many requests of one grain listen without a MaxListeners warning', () => {
-    const warnings: Error[] = [];
-    const onWarning = (w: Error) => warnings.push(w);
-    process.on('warning', onWarning);
-    try {
-      const signal = new SharedDeadlines(1000).signal();
-      for (let i = 0; i < 100; i++) signal.addEventListener('abort', () => undefined);
-      jest.advanceTimersByTime(2000);
-      expect(signal.aborted).toBe(true);
-    } finally {
-      process.off('warning', onWarning);
-    }
-    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
-  });
 });

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs node_modules with `npm ci` (exactly the lock, as CI pipelines and
-# container builds do) when missing or older than package-lock.json, then the
-# project's postinstall (prisma generate). Dependencies' install scripts are
-# not run: the Prisma engines' download (never used, docs/decisions.md) leaves
-# an empty folder in /tmp on a machine without the network, and Scarf's is
-# install telemetry; msgpackr finds its prebuilt binary without one. The lock lists every
-# platform's optional packages, so `npm ci` accepts it on any machine: after
-# changing dependencies, run `npm install` and commit the lock it writes.
+# container builds do) when missing or older than package-lock.json, then runs
+# the project's postinstall (prisma generate), also when only the schema
+# changed. Dependencies' install scripts are not run: the Prisma engines'
+# download (never used, docs/decisions.md) leaves an empty folder in /tmp on a
+# machine without the network, Scarf's is install telemetry, and msgpackr finds
+# its prebuilt binary without one. The lock lists every platform's optional
+# packages, so `npm ci` accepts it on any machine: after changing dependencies,
+# run `npm install` and commit the lock it writes.
 hl_ensure_deps() {
   if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     hl_log "installing dependencies (npm ci)"
@@ -14,7 +15,7 @@ hl_ensure_deps() {
     npm run -s postinstall >/dev/null
   elif [ ! -f generated/prisma/client.ts ] || [ prisma/schema.prisma -nt generated/prisma/client.ts ]; then
     hl_log "generating the Prisma client"
-    npx --no-install prisma generate >/dev/null
+    npm run -s postinstall >/dev/null
   fi
 }
 

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { FairOrder, MAX_PRIORITY } from './fair-order';
+import { FairOrder, MAX_PRIORITY, prioritiesFrom } from './fair-order';
 import { JobPayloads, QUEUES, deliveryBatchJobId, deliveryJobId, emailJobId, recoveryJobId } from './queues';
 
 export interface AttemptJob {
@@ -39,9 +39,10 @@ export class DeliveryQueue {
    * batch jobs: one per `batchId`, the id the ingest statement wrote on each
    * delivery's row (its batch's first delivery), so the sweeper can find the
    * job again. Each delivery still has its own claim, attempt and outcome; the
-   * batch only shares the queue round trips.
+   * batch only shares the queue round trips. `tags`: their places in the fair
+   * order, if reserved beforehand (reserveFirstAttempts) for at least these deliveries.
    */
-  async enqueueFirstAttempts(organizationId: number, deliveries: { id: string; batchId: string }[]): Promise<void> {
+  async enqueueFirstAttempts(organizationId: number, deliveries: { id: string; batchId: string }[], tags?: Promise<number>): Promise<void> {
     const batches = new Map<string, string[]>();
     for (const d of deliveries) {
       const ids = batches.get(d.batchId);
@@ -49,13 +50,24 @@ export class DeliveryQueue {
       else batches.set(d.batchId, [d.id]);
     }
     const entries = [...batches];
-    const priorities = await this.fair.priorities(organizationId, entries.map(([, ids]) => ids.length));
+    const sizes = entries.map(([, ids]) => ids.length);
+    const priorities = tags ? prioritiesFrom(await tags, sizes) : await this.fair.priorities(organizationId, sizes);
     const jobs = entries.map(([batchId, ids], i) => ({
       name: 'deliver-batch',
       data: { deliveryIds: ids, attempt: 1 },
       opts: { jobId: deliveryBatchJobId(batchId), priority: priorities[i] },
     }));
     for (let i = 0; i < jobs.length; i += CHUNK) await this.deliveries.addBulk(jobs.slice(i, i + CHUNK));
+  }
+
+  /**
+   * Reserves an organization's places in the fair order for `deliveries` first
+   * attempts about to be committed: the ingest takes them while its commit is
+   * under way. Tags of deliveries an idempotent repeat does not create are
+   * skipped, which only moves that organization's own next tag on.
+   */
+  reserveFirstAttempts(organizationId: number, deliveries: number): Promise<number> {
+    return this.fair.reserve(organizationId, deliveries);
   }
 
   async enqueueAttempts(jobs: AttemptJob[]): Promise<void> {

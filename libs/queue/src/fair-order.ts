@@ -64,13 +64,12 @@ export class FairOrder {
 
   /** BullMQ priorities for an organization's next jobs, of `sizes[i]` deliveries each, in order. */
   async priorities(organizationId: number, sizes: number[]): Promise<number[]> {
-    const total = sizes.reduce((a, b) => a + b, 0);
-    let tag = Number(await this.redis.fairTake(`${KEY}:clock`, `${KEY}:epoch`, organizationId, total, TAG_TTL_SECONDS));
-    return sizes.map((n) => {
-      const priority = Math.min(MAX_PRIORITY, tag + 1);
-      tag += n;
-      return priority;
-    });
+    return prioritiesFrom(await this.reserve(organizationId, sizes.reduce((a, b) => a + b, 0)), sizes);
+  }
+
+  /** Takes the organization's next `deliveries` tags; answers the first. */
+  async reserve(organizationId: number, deliveries: number): Promise<number> {
+    return Number(await this.redis.fairTake(`${KEY}:clock`, `${KEY}:epoch`, organizationId, deliveries, TAG_TTL_SECONDS));
   }
 
   /** A worker started a job of this priority (its first attempts got their slots); `waitingHere`: attempts still waiting in that worker. */
@@ -78,4 +77,13 @@ export class FairOrder {
     const queue = `${QUEUE_PREFIX}:${QUEUES.delivery}`;
     await this.redis.fairAdvance(`${KEY}:clock`, `${KEY}:epoch`, `${queue}:wait`, `${queue}:prioritized`, priority, waitingHere);
   }
+}
+
+/** The priorities of jobs of `sizes[i]` deliveries each, in order, from tags reserved from `tag` on. */
+export function prioritiesFrom(tag: number, sizes: number[]): number[] {
+  return sizes.map((n) => {
+    const priority = Math.min(MAX_PRIORITY, tag + 1);
+    tag += n;
+    return priority;
+  });
 }

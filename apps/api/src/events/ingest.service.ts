@@ -87,10 +87,11 @@ export class IngestService {
     const matched = matchEvents(events, candidates);
     mark('match');
     const toStore = matched.map(({ event: e, webhookIds }) => ({ eventId: e.eventId, eventType: e.spec.eventType, payload: e.payload, occurredAt: e.occurredAt, webhookIds }));
+    const tags = this.reserveTags(organizationId, matched);
     const { deliveries, matchedWebhooks } = await this.events.store(organizationId, toStore, DELIVERY_BATCH);
     mark('commit');
     this.faults.afterCommit();
-    await this.enqueue(organizationId, deliveries);
+    await this.enqueue(organizationId, deliveries, tags);
     mark('enqueue');
     const line = { msg: 'events accepted', organizationId, events: events.length, deliveries: deliveries.length, msSince };
     if (Date.now() - t0 > 1000) this.logger.warn({ ...line, msg: 'slow ingest' });
@@ -99,11 +100,25 @@ export class IngestService {
     return events.map((e) => ({ eventId: e.eventId, matchedWebhooks: matchedWebhooks.get(e.eventId)! }));
   }
 
+  /**
+   * The deliveries' places in the fair order, reserved while the commit is
+   * under way rather than after it: one round trip fewer before the 202.
+   * Null when nothing matched.
+   */
+  private reserveTags(organizationId: number, matched: { webhookIds: number[] }[]): Promise<number> | null {
+    const n = matched.reduce((sum, m) => sum + m.webhookIds.length, 0);
+    if (!n || !this.faults.enqueue) return null;
+    const tags = this.queue.reserveFirstAttempts(organizationId, n);
+    // enqueue() handles its failure; if the commit fails first, nothing awaits it.
+    tags.catch(() => undefined);
+    return tags;
+  }
+
   /** After the commit. A failure here loses nothing: the sweeper enqueues committed deliveries. */
-  private async enqueue(organizationId: number, deliveries: { id: string; batchId: string }[]): Promise<void> {
-    if (!deliveries.length || !this.faults.enqueue) return;
+  private async enqueue(organizationId: number, deliveries: { id: string; batchId: string }[], tags: Promise<number> | null): Promise<void> {
+    if (!deliveries.length || !tags) return;
     try {
-      await withTimeout(this.queue.enqueueFirstAttempts(organizationId, deliveries), 3000);
+      await withTimeout(this.queue.enqueueFirstAttempts(organizationId, deliveries, tags), 3000);
     } catch (err) {
       this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveries: deliveries.length, error: (err as Error).message });
     }

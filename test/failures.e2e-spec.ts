@@ -495,8 +495,16 @@ describe('Failures, auth, counters and operations (SPEC §5.2–§5.7)', () => {
     });
 
     it('serves Prometheus metrics on the API', async () => {
+      const published = await api.http().post('/api/v1/organization/events?orgId=' + admin.organizationId).auth(admin.token, { type: 'bearer' }).send({ event_type: 'device.added', device_id: DEVICE });
+      expect(published.status).toBe(202);
+      const rejected = await api.http().post('/api/v1/organization/events').auth(admin.token, { type: 'bearer' }).send({ event_type: 'no.such.type' });
+      expect(rejected.status).toBe(400);
       const res = await api.http().get('/metrics');
       expect(res.status).toBe(200);
+      // The API's own part of a publish, by status class; the query string is not part of the route.
+      expect(Number(/^hookline_publish_duration_seconds_count\{status="2xx"\} (\d+)/m.exec(res.text)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(Number(/^hookline_publish_duration_seconds_count\{status="4xx"\} (\d+)/m.exec(res.text)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(res.text).toMatch(/^hookline_publish_duration_seconds_bucket\{le="0\.05",status="2xx"\} \d+/m);
       expect(res.text).toContain('hookline_queue_depth');
       expect(res.text).toMatch(/hookline_webhooks_disabled \d+/);
       expect(res.text).toContain('hookline_http_requests_total');

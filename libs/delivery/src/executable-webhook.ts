@@ -1,9 +1,9 @@
-import type { Webhook } from '@hookline/db';
+import type { SendableWebhook } from '@hookline/db';
 import type { SecretCipher } from '@hookline/common';
 import type { ExecutableWebhook } from './webhook-executor';
 
 /** Decrypts a stored webhook into what the executor sends with. Secrets stay in memory only. */
-export function toExecutableWebhook(row: Webhook, organization: { id: number; name: string }, cipher: SecretCipher, now = new Date()): ExecutableWebhook {
+export function toExecutableWebhook(row: SendableWebhook, organization: { id: number; name: string }, cipher: SecretCipher, now = new Date()): ExecutableWebhook {
   const secrets = [cipher.decrypt(row.signingSecretEnc)];
   if (row.previousSigningSecretEnc && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) {
     secrets.push(cipher.decrypt(row.previousSigningSecretEnc));

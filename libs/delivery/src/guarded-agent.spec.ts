@@ -84,6 +84,17 @@ describe(HttpClient.name, () => {
     expect(hits).toBe(1);
   });
 
+  it("remembers each host's verdict apart: a refused host stays refused, an allowed one stays allowed", async () => {
+    hits = 0;
+    const c = client(['127.0.0.0/8']);
+    const send = (host: string) => c.send({ method: 'GET', url: `http://${host}:${port}/`, headers: {} });
+    for (let i = 0; i < 3; i++) {
+      await expect(send('10.0.0.1')).rejects.toMatchObject({ kind: 'refused', message: expect.stringMatching(/^address 10\.0\.0\.1 \(private\) is not allowed/) });
+      expect((await send('127.0.0.1')).status).toBe(200);
+    }
+    expect(hits).toBe(3);
+  });
+
   it('refuses at connect time a name that resolves to a refused address', async () => {
     hits = 0;
     // Straight to the transport: the client itself refuses the name 'localhost' before connecting.

@@ -40,9 +40,9 @@ export class DeliveryQueue {
    * delivery's row (its batch's first delivery), so the sweeper can find the
    * job again. Each delivery still has its own claim, attempt and outcome; the
    * batch only shares the queue round trips. `tags`: their places in the fair
-   * order, if reserved beforehand (reserveFirstAttempts) for at least these deliveries.
+   * order, reserved beforehand (reserveFirstAttempts) for at least these deliveries.
    */
-  async enqueueFirstAttempts(organizationId: number, deliveries: { id: string; batchId: string }[], tags?: Promise<number>): Promise<void> {
+  async enqueueFirstAttempts(deliveries: { id: string; batchId: string }[], tags: Promise<number>): Promise<void> {
     const batches = new Map<string, string[]>();
     for (const d of deliveries) {
       const ids = batches.get(d.batchId);
@@ -50,8 +50,7 @@ export class DeliveryQueue {
       else batches.set(d.batchId, [d.id]);
     }
     const entries = [...batches];
-    const sizes = entries.map(([, ids]) => ids.length);
-    const priorities = tags ? prioritiesFrom(await tags, sizes) : await this.fair.priorities(organizationId, sizes);
+    const priorities = prioritiesFrom(await tags, entries.map(([, ids]) => ids.length));
     const jobs = entries.map(([batchId, ids], i) => ({
       name: 'deliver-batch',
       data: { deliveryIds: ids, attempt: 1 },

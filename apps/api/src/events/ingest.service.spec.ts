@@ -21,7 +21,7 @@ function setUp() {
   };
   const queue = {
     reserveFirstAttempts: (_org: number, n: number) => (calls.push(`reserve ${n}`), Promise.resolve(41)),
-    enqueueFirstAttempts: async (_org: number, _d: unknown, tags?: Promise<number>) => void calls.push(`enqueue ${await tags}`),
+    enqueueFirstAttempts: async (_d: unknown, tags: Promise<number>) => void calls.push(`enqueue ${await tags}`),
   };
   const config = { get: () => 500 } as unknown as ConfigService;
   const service = new IngestService(webhooks as unknown as WebhooksRepository, events as unknown as EventsRepository, queue as unknown as DeliveryQueue, NO_INGEST_FAULTS, config, new MetricsService());

@@ -118,7 +118,7 @@ export class IngestService {
   private async enqueue(organizationId: number, deliveries: { id: string; batchId: string }[], tags: Promise<number> | null): Promise<void> {
     if (!deliveries.length || !tags) return;
     try {
-      await withTimeout(this.queue.enqueueFirstAttempts(organizationId, deliveries, tags), 3000);
+      await withTimeout(this.queue.enqueueFirstAttempts(deliveries, tags), 3000);
     } catch (err) {
       this.logger.warn({ msg: 'enqueue failed after commit; the sweeper will deliver', deliveries: deliveries.length, error: (err as Error).message });
     }
